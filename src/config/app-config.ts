@@ -1,0 +1,99 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { CronTime } from 'cron';
+
+const MAX_INT = 2 ** 31 - 1;
+const emptyAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every setting the service reads, with its default. Names are the environment variables. */
+class Environment {
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 8000;
+
+  @Transform(emptyAsUnset) @IsString() @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @Transform(emptyAsUnset) @IsString() @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(1024)
+  MAX_CONCURRENCY = availableParallelism();
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT)
+  MAX_QUEUED = 10000;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
+  DEFAULT_TIMEOUT_MS = 600000;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(600000)
+  TERMINATE_GRACE_MS = 5000;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(256 * 1024 * 1024)
+  MAX_RESULT_BYTES = 1024 * 1024;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
+  RESULT_TTL_S = 7 * 24 * 3600;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  WORKER_BOOT_TIMEOUT_MS = 15000;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  PROGRESS_WRITE_MS = 250;
+
+  @Transform(emptyAsUnset) @IsString() @MinLength(9)
+  MONITOR_CRON = '*/10 * * * * *';
+
+  @Transform(emptyAsUnset) @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @Transform(emptyAsUnset) @IsOptional() @IsString() @MinLength(1)
+  TASKS_DIR?: string;
+}
+
+export class InvalidConfigError extends Error {}
+
+/** Validates the environment; a bad setting stops start-up with a message naming it. */
+export function loadAppConfig(env: Record<string, string | undefined>) {
+  const parsed = plainToInstance(Environment, { ...env }, { exposeDefaultValues: true });
+  const lines = validateSync(parsed, { whitelist: true }).map(
+    (e) => `${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
+  if (!isCronExpression(parsed.MONITOR_CRON)) {
+    lines.push(`MONITOR_CRON=${JSON.stringify(env.MONITOR_CRON)}: not a cron expression`);
+  }
+  if (lines.length > 0) {
+    throw new InvalidConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir: resolve(parsed.DATA_DIR),
+    maxConcurrency: parsed.MAX_CONCURRENCY,
+    maxQueued: parsed.MAX_QUEUED,
+    defaultTimeoutMs: parsed.DEFAULT_TIMEOUT_MS,
+    terminateGraceMs: parsed.TERMINATE_GRACE_MS,
+    maxResultBytes: parsed.MAX_RESULT_BYTES,
+    resultTtlS: parsed.RESULT_TTL_S,
+    workerBootTimeoutMs: parsed.WORKER_BOOT_TIMEOUT_MS,
+    progressWriteMs: parsed.PROGRESS_WRITE_MS,
+    monitorCron: parsed.MONITOR_CRON,
+    logLevel: parsed.LOG_LEVEL,
+    /** TASKS_DIR is a list of folders, separated by ':' like PATH. */
+    tasksDirs: (parsed.TASKS_DIR ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),
+  });
+}
+
+export const appConfig = registerAs('app', () => loadAppConfig(process.env));
+export type AppConfig = ConfigType<typeof appConfig>;
+
+function isCronExpression(expression: string): boolean {
+  try {
+    new CronTime(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}

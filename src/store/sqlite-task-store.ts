@@ -1,0 +1,217 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
+import { InvalidCursorError } from '../tasks/task-errors';
+import type { NewTask, TaskListQuery, TaskPage, TaskStore } from './task-store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tasks (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  task_id       TEXT NOT NULL UNIQUE,
+  task_type     TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  task_data     TEXT NOT NULL,
+  priority      INTEGER NOT NULL,
+  timeout_ms    INTEGER NOT NULL,
+  progress      REAL NOT NULL DEFAULT 0,
+  progress_info TEXT,
+  result        TEXT,
+  error         TEXT,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  worker_server TEXT,
+  worker        INTEGER,
+  created_at    TEXT NOT NULL,
+  started_at    TEXT,
+  finished_at   TEXT
+);
+CREATE INDEX IF NOT EXISTS tasks_status_seq ON tasks (status, seq);
+CREATE INDEX IF NOT EXISTS tasks_type_seq ON tasks (task_type, seq);
+CREATE INDEX IF NOT EXISTS tasks_queue ON tasks (priority DESC, seq) WHERE status = 'queued';
+CREATE INDEX IF NOT EXISTS tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL);
+`;
+
+const JSON_COLUMNS = new Set(['task_data', 'progress_info', 'result', 'error']);
+const PATCHABLE = new Set<keyof TaskPatch>([
+  'result', 'error', 'worker_server', 'worker', 'started_at', 'finished_at', 'attempts', 'progress', 'progress_info',
+]);
+
+type Row = Record<string, unknown>;
+
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+/** The embedded store: one SQLite file in WAL mode. Every call is one statement or one transaction. */
+export class SqliteTaskStore implements TaskStore {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly claimTransaction: Database.Transaction<() => Row | undefined>;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.claimTransaction = this.db.transaction(this.claim);
+  }
+
+  async insert(task: NewTask): Promise<TaskRecord> {
+    const row = this.statement(
+        `INSERT INTO tasks (task_id, task_type, status, task_data, priority, timeout_ms, created_at)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
+      )
+      .get(task.task_id, task.task_type, JSON.stringify(task.task_data), task.priority, task.timeout_ms, task.created_at);
+    return toRecord(row as Row);
+  }
+
+  async get(taskId: string): Promise<TaskRecord | null> {
+    const row = this.statement('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
+    return row ? toRecord(row as Row) : null;
+  }
+
+  async list(query: TaskListQuery): Promise<TaskPage> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.status) (where.push('status = ?'), args.push(query.status));
+    if (query.task_type) (where.push('task_type = ?'), args.push(query.task_type));
+    if (query.cursor !== undefined) (where.push('seq < ?'), args.push(decodeCursor(query.cursor)));
+    const sql =
+      `SELECT * FROM tasks ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
+      'ORDER BY seq DESC LIMIT ?';
+    const rows = this.statement(sql).all(...args, query.limit + 1) as Row[];
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    return {
+      tasks: page.map(toRecord),
+      next_cursor: more ? encodeCursor(page[page.length - 1].seq as number) : null,
+    };
+  }
+
+  async transition(
+    taskId: string,
+    from: readonly TaskStatus[],
+    to: TaskStatus,
+    patch: TaskPatch = {},
+  ): Promise<TaskRecord | null> {
+    const keys = (Object.keys(patch) as (keyof TaskPatch)[]).filter((k) => PATCHABLE.has(k)).sort();
+    const sets = ['status = ?', ...keys.map((k) => `${k} = ?`)].join(', ');
+    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)}) RETURNING *`);
+    const values = keys.map((k) => (JSON_COLUMNS.has(k) ? jsonOrNull(patch[k]) : patch[k]));
+    const row = statement.get(to, ...values, taskId, ...from);
+    return row ? toRecord(row as Row) : null;
+  }
+
+  async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void> {
+    this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')`)
+      .run(progress, jsonOrNull(info), taskId);
+  }
+
+  /** Pick and mark in one IMMEDIATE transaction, so two claimers never get the same task. */
+  private readonly claim = (): Row | undefined => {
+    const next = this.statement(`SELECT seq FROM tasks WHERE status = 'queued' ORDER BY priority DESC, seq ASC LIMIT 1`)
+      .get() as { seq: number } | undefined;
+    if (!next) return undefined;
+    return this.statement(`UPDATE tasks SET status = 'starting', attempts = attempts + 1 WHERE seq = ? RETURNING *`)
+      .get(next.seq) as Row;
+  };
+
+  async claimNext(): Promise<TaskRecord | null> {
+    const row = this.claimTransaction.immediate();
+    return row ? toRecord(row) : null;
+  }
+
+  async countByStatus(): Promise<Partial<Record<TaskStatus, number>>> {
+    const rows = this.statement('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as {
+      status: TaskStatus;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async countQueued(): Promise<number> {
+    return (this.statement(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'queued'`).get() as { n: number }).n;
+  }
+
+  async listActive(): Promise<TaskRecord[]> {
+    const rows = this.statement(`SELECT * FROM tasks WHERE status IN (${placeholders(ACTIVE_STATUSES)}) ORDER BY seq`)
+      .all(...ACTIVE_STATUSES) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async interruptActive(reason: string, finishedAt: string): Promise<number> {
+    const error = JSON.stringify({ code: 'INTERRUPTED', message: reason });
+    return this.statement(
+        `UPDATE tasks SET status = 'interrupted', error = ?, finished_at = ?, worker_server = NULL
+         WHERE status IN (${placeholders(ACTIVE_STATUSES)})`,
+      )
+      .run(error, finishedAt, ...ACTIVE_STATUSES).changes;
+  }
+
+  async pruneFinished(finishedBefore: string): Promise<number> {
+    return this.statement(
+        `DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?
+         AND status IN (${placeholders(TERMINAL_STATUSES)})`,
+      )
+      .run(finishedBefore, ...TERMINAL_STATUSES).changes;
+  }
+
+  async checkWritable(): Promise<void> {
+    this.statement('INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at')
+      .run(new Date().toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Prepared once per distinct SQL text: every hot path reuses its statement. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : null;
+}
+
+function toRecord(row: Row): TaskRecord {
+  return {
+    task_id: row.task_id as string,
+    task_type: row.task_type as string,
+    status: row.status as TaskStatus,
+    task_data: parseJson(row.task_data) as Record<string, unknown>,
+    priority: row.priority as number,
+    timeout_ms: row.timeout_ms as number,
+    progress: row.progress as number,
+    progress_info: parseJson(row.progress_info) as Record<string, unknown> | null,
+    result: parseJson(row.result),
+    error: parseJson(row.error) as TaskRecord['error'],
+    attempts: row.attempts as number,
+    worker_server: (row.worker_server as string | null) ?? null,
+    worker: (row.worker as number | null) ?? null,
+    created_at: row.created_at as string,
+    started_at: (row.started_at as string | null) ?? null,
+    finished_at: (row.finished_at as string | null) ?? null,
+  };
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`seq:${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new InvalidCursorError();
+  return Number(match[1]);
+}

@@ -1,0 +1,52 @@
+import type { TaskPatch, TaskRecord, TaskStatus } from '../tasks/task';
+
+/** Injection token of the TaskStore port. */
+export const TASK_STORE = Symbol('TASK_STORE');
+
+export interface TaskListQuery {
+  status?: TaskStatus;
+  task_type?: string;
+  limit: number;
+  /** Opaque cursor from a previous page's `next_cursor`. */
+  cursor?: string;
+}
+
+export interface TaskPage {
+  tasks: TaskRecord[];
+  next_cursor: string | null;
+}
+
+export type NewTask = Pick<
+  TaskRecord,
+  'task_id' | 'task_type' | 'task_data' | 'priority' | 'timeout_ms' | 'created_at'
+>;
+
+/**
+ * Where tasks live. Every state change goes through `transition`, an atomic
+ * compare-and-set on the status, so two racing outcomes record exactly one.
+ */
+export interface TaskStore {
+  insert(task: NewTask): Promise<TaskRecord>;
+  get(taskId: string): Promise<TaskRecord | null>;
+  list(query: TaskListQuery): Promise<TaskPage>;
+  /**
+   * Moves the task to `to` if its status is one of `from`, applying `patch`.
+   * Returns the updated record, or null when the task is missing or was not in `from`.
+   */
+  transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch?: TaskPatch): Promise<TaskRecord | null>;
+  /** Records progress while the task is running or paused; ignored otherwise. */
+  setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void>;
+  /** Moves the most urgent queued task (priority, then age) to `starting` and returns it. */
+  claimNext(): Promise<TaskRecord | null>;
+  countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;
+  countQueued(): Promise<number>;
+  /** Tasks a worker exists for (starting, running, paused). */
+  listActive(): Promise<TaskRecord[]>;
+  /** Marks every active task interrupted: a previous process left them without a worker. */
+  interruptActive(reason: string, finishedAt: string): Promise<number>;
+  /** Deletes tasks that finished before `finishedBefore`. */
+  pruneFinished(finishedBefore: string): Promise<number>;
+  /** Throws when the store cannot be written. */
+  checkWritable(): Promise<void>;
+  close(): Promise<void>;
+}

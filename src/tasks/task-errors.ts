@@ -1,0 +1,78 @@
+import type { TaskStatus } from './task';
+
+/**
+ * Errors the domain raises. The HTTP mapping lives in one place
+ * (DomainExceptionFilter); services never speak HTTP.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details?: unknown;
+}
+
+export class TaskNotFoundError extends DomainError {
+  readonly code = 'TASK_NOT_FOUND';
+  constructor(readonly taskId: string) {
+    super(`task ${taskId} not found`);
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'INVALID_STATE';
+  constructor(
+    readonly taskId: string,
+    readonly current: TaskStatus,
+    action: string,
+  ) {
+    super(`cannot ${action} task ${taskId}: it is ${current}`);
+  }
+}
+
+export class UnknownTaskTypeError extends DomainError {
+  readonly code = 'UNKNOWN_TASK_TYPE';
+  constructor(taskType: string, readonly known: string[]) {
+    super(`unknown task_type "${taskType}"; known types: ${known.join(', ')}`);
+  }
+}
+
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+export class InvalidTaskDataError extends DomainError {
+  readonly code = 'INVALID_TASK_DATA';
+  constructor(taskType: string, readonly details: FieldProblem[]) {
+    super(
+      `task_data is invalid for ${taskType}: ` +
+        details.map((d) => `${d.field}: ${d.problems.join('; ')}`).join(', '),
+    );
+  }
+}
+
+export class QueueFullError extends DomainError {
+  readonly code = 'QUEUE_FULL';
+  constructor(readonly limit: number, readonly retryAfterS: number) {
+    super(`the queue holds its limit of ${limit} waiting tasks; retry later`);
+  }
+}
+
+export class ShuttingDownError extends DomainError {
+  readonly code = 'SHUTTING_DOWN';
+  constructor() {
+    super('the service is shutting down and takes no new tasks');
+  }
+}
+
+export class WorkerUnreachableError extends DomainError {
+  readonly code = 'WORKER_UNREACHABLE';
+  constructor(taskId: string, reason: string) {
+    super(`the worker of task ${taskId} did not answer: ${reason}`);
+  }
+}
+
+export class InvalidCursorError extends DomainError {
+  readonly code = 'INVALID_CURSOR';
+  constructor() {
+    super('cursor is not one this service issued');
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { appConfig, type AppConfig } from '../config/app-config';
+import { TASK_STORE, type TaskPage, type TaskStore } from '../store/task-store';
+import { TaskTypeRegistry } from '../task-types/task-type-registry';
+import { TaskDispatcher } from '../workers/task-dispatcher';
+import { WorkerSupervisor } from '../workers/worker-supervisor';
+import type { WorkerStatus } from '../workers/worker-protocol';
+import type { ControlAction } from './dto/control-task.dto';
+import type { CreateTaskDto } from './dto/create-task.dto';
+import type { ListTasksQueryDto } from './dto/task-queries.dto';
+import { isTerminal, type TaskRecord } from './task';
+import { InvalidTransitionError, QueueFullError, ShuttingDownError, TaskNotFoundError } from './task-errors';
+
+/** Suggested wait before retrying a refused submission. */
+const QUEUE_FULL_RETRY_AFTER_S = 5;
+
+@Injectable()
+export class TasksService {
+  constructor(
+    @Inject(TASK_STORE) private readonly store: TaskStore,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly registry: TaskTypeRegistry,
+    private readonly dispatcher: TaskDispatcher,
+    private readonly supervisor: WorkerSupervisor,
+  ) {}
+
+  async create(request: CreateTaskDto): Promise<TaskRecord> {
+    if (!this.dispatcher.accepting) throw new ShuttingDownError();
+    const taskData = this.registry.parseInput(request.task_type, request.task_data ?? {});
+    if ((await this.store.countQueued()) >= this.config.maxQueued) {
+      throw new QueueFullError(this.config.maxQueued, QUEUE_FULL_RETRY_AFTER_S);
+    }
+    const task = await this.store.insert({
+      task_id: randomUUID(),
+      task_type: request.task_type,
+      task_data: taskData,
+      priority: request.priority ?? 0,
+      timeout_ms: request.timeout_ms ?? this.registry.timeoutOf(request.task_type),
+      created_at: new Date().toISOString(),
+    });
+    void this.dispatcher.pump();
+    return task;
+  }
+
+  list(query: ListTasksQueryDto): Promise<TaskPage> {
+    return this.store.list(query);
+  }
+
+  async get(taskId: string, detail: boolean): Promise<TaskRecord & { worker_status?: WorkerStatus | null }> {
+    const task = await this.require(taskId);
+    if (!detail) return task;
+    const live = await this.supervisor.liveStatus(taskId);
+    // The worker may have finished while we asked: show the record as it is now.
+    return { ...(live ? task : await this.require(taskId)), worker_status: live };
+  }
+
+  async control(taskId: string, action: ControlAction): Promise<TaskRecord> {
+    const task = await this.require(taskId);
+    // Repeats go to the worker too: a resume must cancel a pause that has not parked yet.
+    if (task.status !== 'running' && task.status !== 'paused') throw new InvalidTransitionError(taskId, task.status, action);
+    return this.supervisor.control(task, action);
+  }
+
+  /** Cancels a queued task, or terminates a started one (gracefully with `useHttp`). */
+  async terminate(taskId: string, useHttp: boolean): Promise<TaskRecord> {
+    const task = await this.require(taskId);
+    if (isTerminal(task.status)) throw new InvalidTransitionError(taskId, task.status, 'terminate');
+    if (task.status === 'queued') {
+      const cancelled = await this.store.transition(taskId, ['queued'], 'cancelled', {
+        error: { code: 'CANCELLED', message: 'cancelled before it started' },
+        finished_at: new Date().toISOString(),
+      });
+      if (cancelled) return cancelled;
+      // A worker claimed it meanwhile: terminate that instead.
+    }
+    return this.supervisor.terminate(taskId, useHttp, {
+      code: 'TERMINATED',
+      message: useHttp ? 'terminated on request (graceful)' : 'terminated on request',
+    });
+  }
+
+  private async require(taskId: string): Promise<TaskRecord> {
+    const task = await this.store.get(taskId);
+    if (!task) throw new TaskNotFoundError(taskId);
+    return task;
+  }
+}

@@ -1,0 +1,55 @@
+import { BadRequestException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
+import { TaskRun } from './task-run';
+
+export const WORKER_TOKEN = Symbol('WORKER_TOKEN');
+
+/** How long `POST /control` waits for the handler to park before answering. */
+const PARK_WAIT_MS = 1000;
+
+@Injectable()
+export class WorkerTokenGuard implements CanActivate {
+  private readonly expected: Buffer;
+
+  constructor(@Inject(WORKER_TOKEN) token: string) {
+    this.expected = Buffer.from(token);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const given = Buffer.from(String(context.switchToHttp().getRequest<Request>().headers[WORKER_TOKEN_HEADER] ?? ''));
+    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
+      throw new UnauthorizedException('missing or wrong worker token');
+    }
+    return true;
+  }
+}
+
+/** The worker's own control API, reachable only from this machine and only with its token. */
+@Controller()
+@UseGuards(WorkerTokenGuard)
+export class ControlController {
+  constructor(private readonly run: TaskRun) {}
+
+  @Get('status')
+  status(): WorkerStatus {
+    return this.run.status();
+  }
+
+  @Post('control')
+  @HttpCode(200)
+  async control(@Body() body: { action?: unknown }): Promise<WorkerStatus> {
+    if (body?.action === 'pause') await this.run.pause(PARK_WAIT_MS);
+    else if (body?.action === 'resume') this.run.resume();
+    else throw new BadRequestException('action must be pause or resume');
+    return this.run.status();
+  }
+
+  @Post('terminate')
+  @HttpCode(202)
+  terminate(): WorkerStatus {
+    this.run.terminate();
+    return this.run.status();
+  }
+}

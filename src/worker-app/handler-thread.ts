@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadTaskTypeModule } from '../task-types/load-task-type';
+import type { TaskContext } from '../task-types/task-type';
+import { RunFlags } from './run-flags';
+import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
+
+/** Progress reaches the control thread at most this often; the last value is never lost. */
+const PROGRESS_EVERY_MS = 50;
+const SLEEP_SLICE_MS = 50;
+
+const data = workerData as HandlerThreadData;
+const flags = new RunFlags(data.flags);
+const abort = new AbortController();
+const post = (message: HandlerToControl) => parentPort!.postMessage(message);
+
+let pendingProgress: HandlerToControl | null = null;
+let lastProgressAt = 0;
+
+function flushProgress(): void {
+  if (pendingProgress) post(pendingProgress);
+  pendingProgress = null;
+  lastProgressAt = performance.now();
+}
+
+function checkpoint(): void {
+  if (flags.pauseRequested && !flags.abortRequested) {
+    flushProgress();
+    post({ type: 'parked' });
+    flags.waitWhilePaused();
+    post({ type: 'unparked' });
+  }
+  if (flags.abortRequested) {
+    if (!abort.signal.aborted) abort.abort();
+    throw abort.signal.reason;
+  }
+}
+
+const ctx: TaskContext = {
+  progress(percent, info) {
+    const progress = Math.min(100, Math.max(0, Number(percent) || 0));
+    pendingProgress = { type: 'progress', progress, info: info ?? null };
+    if (performance.now() - lastProgressAt >= PROGRESS_EVERY_MS) flushProgress();
+    checkpoint();
+  },
+  checkpoint,
+  signal: abort.signal,
+  log(message) {
+    post({ type: 'log', message: String(message) });
+  },
+  async sleep(ms) {
+    const until = performance.now() + ms;
+    for (let left = ms; left > 0; left = until - performance.now()) {
+      checkpoint();
+      await sleep(Math.min(left, SLEEP_SLICE_MS), undefined, { signal: abort.signal });
+    }
+    checkpoint();
+  },
+};
+
+let go: () => void;
+const released = new Promise<void>((resolve) => (go = resolve));
+
+parentPort!.on('message', (message: ControlToHandler) => {
+  if (message?.type === 'run') go();
+  if (message?.type === 'abort' && !abort.signal.aborted) abort.abort();
+});
+
+function serialisedSize(result: unknown): number {
+  return Buffer.byteLength(JSON.stringify(result ?? null));
+}
+
+async function main(): Promise<void> {
+  // Loading the module overlaps the control server's boot; running waits until the task is `running`.
+  const definition = loadTaskTypeModule(data.module);
+  await released;
+  try {
+    const result = await definition.run(data.input, ctx);
+    flushProgress();
+    const size = serialisedSize(result);
+    if (size > data.maxResultBytes) {
+      post({ type: 'error', code: 'RESULT_TOO_LARGE', message: `result is ${size} bytes; the limit is ${data.maxResultBytes}` });
+      return;
+    }
+    post({ type: 'result', result: result ?? null });
+  } catch (error) {
+    flushProgress();
+    if (flags.abortRequested || abort.signal.aborted) post({ type: 'aborted' });
+    else post({ type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+void main();

@@ -1,0 +1,121 @@
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { TaskAssignment, WorkerMessage, WorkerStatus } from '../workers/worker-protocol';
+import { RunFlags } from './run-flags';
+import type { HandlerThreadData, HandlerToControl } from './thread-protocol';
+
+const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
+
+/**
+ * One task inside a worker process: runs its handler in a thread so this
+ * thread (and the control server on it) stays free, and turns what the handler
+ * does into messages for the supervisor.
+ */
+export class TaskRun {
+  private readonly flags = new RunFlags();
+  private readonly startedAt = Date.now();
+  private thread: Worker | null = null;
+  private progress = 0;
+  private progressInfo: Record<string, unknown> | null = null;
+  private parked = false;
+  private finished = false;
+  private readonly parkWaiters = new Set<(parked: boolean) => void>();
+
+  constructor(
+    readonly task: TaskAssignment,
+    private readonly report: (message: WorkerMessage) => void,
+  ) {}
+
+  /** Starts the handler thread, which loads the task's module and waits for `run`. */
+  load(): void {
+    const data: HandlerThreadData = {
+      module: this.task.module,
+      input: this.task.task_data,
+      flags: this.flags.buffer,
+      maxResultBytes: this.task.max_result_bytes,
+    };
+    this.thread = new Worker(HANDLER_THREAD, { workerData: data });
+    this.thread.on('message', (message: HandlerToControl) => this.onHandlerMessage(message));
+    this.thread.on('error', (error) => this.finish({ type: 'failed', error: { code: 'HANDLER_CRASHED', message: error.message } }));
+    this.thread.on('exit', (code) =>
+      this.finish({ type: 'failed', error: { code: 'HANDLER_EXITED', message: `handler exited (code ${code}) without a result` } }),
+    );
+  }
+
+  run(): void {
+    this.thread!.postMessage({ type: 'run' });
+  }
+
+  /** Asks the handler to park; resolves true once it has, false if it has not within `waitMs`. */
+  pause(waitMs: number): Promise<boolean> {
+    if (this.finished) return Promise.resolve(false);
+    this.flags.requestPause();
+    if (this.parked) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const settle = (parked: boolean) => {
+        clearTimeout(timer);
+        this.parkWaiters.delete(settle);
+        resolve(parked);
+      };
+      const timer = setTimeout(() => settle(false), waitMs);
+      this.parkWaiters.add(settle);
+    });
+  }
+
+  resume(): void {
+    this.flags.requestResume();
+  }
+
+  /** Fires the handler's AbortSignal; a parked handler wakes to see it. */
+  terminate(): void {
+    this.flags.requestAbort();
+    this.thread?.postMessage({ type: 'abort' });
+  }
+
+  status(): WorkerStatus {
+    const cpu = process.cpuUsage();
+    return {
+      task_id: this.task.task_id,
+      task_type: this.task.task_type,
+      pid: process.pid,
+      state: this.flags.abortRequested ? 'terminating' : this.parked ? 'paused' : this.flags.pauseRequested ? 'pausing' : 'running',
+      progress: this.progress,
+      progress_info: this.progressInfo,
+      paused: this.parked,
+      rss_bytes: process.memoryUsage.rss(),
+      cpu_time_ms: { user: Math.round(cpu.user / 1000), system: Math.round(cpu.system / 1000) },
+      uptime_s: (Date.now() - this.startedAt) / 1000,
+    };
+  }
+
+  private onHandlerMessage(message: HandlerToControl): void {
+    switch (message.type) {
+      case 'progress':
+        this.progress = message.progress;
+        this.progressInfo = message.info;
+        return this.report(message);
+      case 'parked':
+        this.parked = true;
+        this.parkWaiters.forEach((settle) => settle(true));
+        return this.report({ type: 'paused' });
+      case 'unparked':
+        this.parked = false;
+        return this.report({ type: 'resumed' });
+      case 'log':
+        return this.report(message);
+      case 'result':
+        return this.finish({ type: 'completed', result: message.result });
+      case 'error':
+        return this.finish({ type: 'failed', error: { code: message.code, message: message.message } });
+      case 'aborted':
+        return this.finish({ type: 'aborted' });
+    }
+  }
+
+  private finish(outcome: WorkerMessage): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.parkWaiters.forEach((settle) => settle(false));
+    this.report(outcome);
+  }
+}

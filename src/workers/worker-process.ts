@@ -1,0 +1,88 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWorkerMessage, type SupervisorMessage, type WorkerMessage } from './worker-protocol';
+
+export const WORKER_ENTRY = join(__dirname, '..', 'worker-app', 'main.js');
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface WorkerProcessEvents {
+  message(message: WorkerMessage): void;
+  /** After the process has exited and its IPC channel has closed: every message came before this. */
+  exit(exit: WorkerExit): void;
+}
+
+/** The part of ChildProcess a WorkerProcess uses; tests may pass an EventEmitter that behaves alike. */
+export type ChildLike = Pick<ChildProcess, 'pid' | 'connected' | 'send' | 'kill' | 'on'>;
+
+/** One worker child: its pid, typed messages both ways, kills with escalation, and its exit. */
+export class WorkerProcess {
+  readonly startedAt = Date.now();
+  private exitInfo: WorkerExit | null = null;
+  private escalation: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly child: ChildLike,
+    events: WorkerProcessEvents,
+  ) {
+    child.on('message', (raw) => {
+      const message = parseWorkerMessage(raw);
+      if (message) events.message(message);
+    });
+    // 'close', not 'exit': it fires once stdio and the IPC channel are drained.
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      if (this.escalation) clearTimeout(this.escalation);
+      this.exitInfo = { code, signal };
+      events.exit(this.exitInfo);
+    });
+    child.on('error', () => {
+      // A failed send or kill on a dead child; 'close' reports the end.
+    });
+  }
+
+  static fork(events: WorkerProcessEvents): WorkerProcess {
+    const child = fork(WORKER_ENTRY, [], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    return new WorkerProcess(child, events);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get exited(): boolean {
+    return this.exitInfo !== null;
+  }
+
+  send(message: SupervisorMessage): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  /** SIGKILL unless the process has exited within `graceMs`. */
+  killAfter(graceMs: number): void {
+    if (this.exited || this.escalation) return;
+    this.escalation = setTimeout(() => this.kill(), graceMs);
+    this.escalation.unref();
+  }
+
+  /** Resident memory from /proc (Linux); null where that is not available. */
+  rssBytes(): number | null {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { loadAppConfig } from '../config/app-config';
+import { SqliteTaskStore } from '../store/sqlite-task-store';
+import type { TaskRecord } from '../tasks/task';
+import { TaskTypeRegistry } from '../task-types/task-type-registry';
+import type { WorkerLauncher } from './worker-launcher';
+import { WorkerProcess, type WorkerProcessEvents } from './worker-process';
+import { WorkerSupervisor } from './worker-supervisor';
+
+/** A child process made of an EventEmitter: the supervisor's policy without forking. */
+class FakeChild extends EventEmitter {
+  pid = 4242;
+  connected = true;
+  sent: any[] = [];
+  killedWith: string | null = null;
+  send = (message: unknown) => (this.sent.push(message), true);
+  kill = (signal: string) => {
+    this.killedWith = signal;
+    setImmediate(() => this.emit('close', null, signal));
+    return true;
+  };
+  say(message: unknown) {
+    this.emit('message', message);
+  }
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('WorkerSupervisor', () => {
+  let store: SqliteTaskStore;
+  let supervisor: WorkerSupervisor;
+  let child: FakeChild;
+  const config = loadAppConfig({ PROGRESS_WRITE_MS: '10', WORKER_BOOT_TIMEOUT_MS: '200' });
+
+  beforeEach(() => {
+    store = new SqliteTaskStore(':memory:');
+    child = new FakeChild();
+    const launcher = { launch: (events: WorkerProcessEvents) => new WorkerProcess(child as never, events) } as WorkerLauncher;
+    supervisor = new WorkerSupervisor(store, config, new TaskTypeRegistry(config), launcher);
+  });
+  afterEach(async () => {
+    await supervisor.shutdown();
+    await store.close();
+  });
+
+  async function startTask(timeoutMs = 60000): Promise<TaskRecord> {
+    await store.insert({
+      task_id: randomUUID(),
+      task_type: 'process_data',
+      task_data: { items: [1] },
+      priority: 0,
+      timeout_ms: timeoutMs,
+      created_at: new Date().toISOString(),
+    });
+    const task = (await store.claimNext())!;
+    supervisor.start(task);
+    return task;
+  }
+
+  async function runningTask(timeoutMs?: number): Promise<TaskRecord> {
+    const task = await startTask(timeoutMs);
+    child.say({ type: 'online' });
+    await flush();
+    child.say({ type: 'ready', port: 40001 });
+    await flush();
+    return task;
+  }
+
+  it('hands the task and a secret token to the worker over IPC, then records it running', async () => {
+    const task = await startTask();
+    child.say({ type: 'online' });
+    await flush();
+    expect(child.sent).toEqual([
+      {
+        type: 'start',
+        token: expect.stringMatching(/^[\w-]{43}$/),
+        task: expect.objectContaining({ task_id: task.task_id, task_data: { items: [1], }, module: expect.stringContaining('process-data') }),
+      },
+    ]);
+    child.say({ type: 'ready', port: 40001 });
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'running', worker: 4242, worker_server: '127.0.0.1:40001' });
+    expect(supervisor.list()).toEqual([expect.objectContaining({ pid: 4242, task_id: task.task_id, state: 'running' })]);
+  });
+
+  it('records progress throttled, then the result, and frees the slot on exit', async () => {
+    const task = await runningTask();
+    const freed = jest.fn();
+    supervisor.onWorkerExit(freed);
+    for (let p = 1; p <= 50; p++) child.say({ type: 'progress', progress: p, info: { p } });
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({ progress: 50, progress_info: { p: 50 } });
+    child.say({ type: 'completed', result: { processed_items: 1, success: true } });
+    child.emit('close', 0, null);
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({
+      status: 'completed',
+      result: { processed_items: 1, success: true },
+      progress: 100,
+      worker_server: null,
+    });
+    expect(supervisor.size).toBe(0);
+    expect(freed).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails the task with the signal when the worker dies without a result', async () => {
+    const task = await runningTask();
+    child.emit('close', null, 'SIGSEGV');
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'WORKER_EXITED', message: expect.stringContaining('SIGSEGV') },
+    });
+  });
+
+  it('keeps exactly one outcome when a terminate races a completion', async () => {
+    const task = await runningTask();
+    const terminated = await supervisor.terminate(task.task_id, false, { code: 'TERMINATED', message: 'by request' });
+    child.say({ type: 'completed', result: { late: true } });
+    await flush();
+    expect(terminated.status).toBe('terminated');
+    expect(child.killedWith).toBe('SIGKILL');
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'terminated', result: null });
+  });
+
+  it('drops messages it does not know', async () => {
+    const task = await runningTask();
+    child.say({ type: 'completed!' });
+    child.say('hello');
+    child.say({ type: 'progress', progress: 'lots' });
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'running', progress: 0 });
+  });
+
+  it('fails and kills a worker that does not boot in time', async () => {
+    const task = await startTask();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(child.killedWith).toBe('SIGKILL');
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', error: { code: 'WORKER_BOOT_FAILED' } });
+  });
+
+  it('times the task out and kills the worker', async () => {
+    const task = await runningTask(50);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(child.killedWith).toBe('SIGKILL');
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'timed_out', error: { code: 'TIMEOUT' } });
+  });
+
+  it('does not count paused time against the timeout', async () => {
+    const task = await runningTask(150);
+    child.say({ type: 'paused' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await store.get(task.task_id))!.status).toBe('paused');
+    child.say({ type: 'resumed' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await store.get(task.task_id))!.status).toBe('timed_out');
+  });
+});
