@@ -1,7 +1,8 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
-import { availableParallelism } from 'node:os';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CronTime } from 'cron';
 
@@ -51,7 +52,26 @@ class Environment {
 
   @Transform(emptyAsUnset) @IsOptional() @IsString() @MinLength(1)
   TASKS_DIR?: string;
+
+  // Shared mode: several nodes on one Redis.
+  @Transform(emptyAsUnset) @IsIn(['embedded', 'bullmq'])
+  QUEUE: 'embedded' | 'bullmq' = 'embedded';
+
+  @Transform(emptyAsUnset) @IsIn(['all', 'api', 'worker'])
+  ROLE: 'all' | 'api' | 'worker' = 'all';
+
+  @Transform(emptyAsUnset) @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(emptyAsUnset) @Matches(/^[\w{}.-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . - { }' })
+  REDIS_PREFIX = 'ntr';
+
+  @Transform(emptyAsUnset) @IsOptional() @Matches(/^[\w.-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . -' })
+  NODE_NAME?: string;
 }
+
+/** Tells this process apart from a restarted one with the same pid, on any machine. */
+const PROCESS_NONCE = randomBytes(3).toString('hex');
 
 export class InvalidConfigError extends Error {}
 
@@ -63,6 +83,9 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
   );
   if (!isCronExpression(parsed.MONITOR_CRON)) {
     lines.push(`MONITOR_CRON=${JSON.stringify(env.MONITOR_CRON)}: not a cron expression`);
+  }
+  if (parsed.QUEUE === 'embedded' && parsed.ROLE !== 'all') {
+    lines.push(`ROLE=${JSON.stringify(env.ROLE)}: roles other than "all" need QUEUE=bullmq`);
   }
   if (lines.length > 0) {
     throw new InvalidConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -83,6 +106,12 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
     logLevel: parsed.LOG_LEVEL,
     /** TASKS_DIR is a list of folders, separated by ':' like PATH. */
     tasksDirs: (parsed.TASKS_DIR ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),
+    queue: parsed.QUEUE,
+    role: parsed.ROLE,
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.REDIS_PREFIX,
+    /** Names this process in task records and control routing. */
+    nodeId: `${parsed.NODE_NAME ?? hostname()}-${process.pid}-${PROCESS_NONCE}`,
   });
 }
 

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS tasks (
   attempts      INTEGER NOT NULL DEFAULT 0,
   worker_server TEXT,
   worker        INTEGER,
+  node          TEXT,
   created_at    TEXT NOT NULL,
   started_at    TEXT,
   finished_at   TEXT
@@ -34,7 +35,7 @@ CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checke
 
 const JSON_COLUMNS = new Set(['task_data', 'progress_info', 'result', 'error']);
 const PATCHABLE = new Set<keyof TaskPatch>([
-  'result', 'error', 'worker_server', 'worker', 'started_at', 'finished_at', 'attempts', 'progress', 'progress_info',
+  'result', 'error', 'worker_server', 'worker', 'node', 'started_at', 'finished_at', 'attempts', 'progress', 'progress_info',
 ]);
 
 type Row = Record<string, unknown>;
@@ -56,6 +57,9 @@ export class SqliteTaskStore implements TaskStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Files written before tasks recorded their node.
+    const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
+    if (!columns.some((c) => c.name === 'node')) this.db.exec('ALTER TABLE tasks ADD COLUMN node TEXT');
     this.claimTransaction = this.db.transaction(this.claim);
   }
 
@@ -200,6 +204,7 @@ function toRecord(row: Row): TaskRecord {
     attempts: row.attempts as number,
     worker_server: (row.worker_server as string | null) ?? null,
     worker: (row.worker as number | null) ?? null,
+    node: (row.node as string | null) ?? null,
     created_at: row.created_at as string,
     started_at: (row.started_at as string | null) ?? null,
     finished_at: (row.finished_at as string | null) ?? null,

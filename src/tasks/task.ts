@@ -74,6 +74,8 @@ export interface TaskRecord {
   worker_server: string | null;
   /** Pid of the worker process that ran (or runs) the task. */
   worker: number | null;
+  /** The node whose worker ran (or runs) the task. */
+  node: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -83,6 +85,15 @@ export interface TaskRecord {
 export type TaskPatch = Partial<
   Pick<
     TaskRecord,
-    'result' | 'error' | 'worker_server' | 'worker' | 'started_at' | 'finished_at' | 'attempts' | 'progress' | 'progress_info'
+    | 'result'
+    | 'error'
+    | 'worker_server'
+    | 'worker'
+    | 'node'
+    | 'started_at'
+    | 'finished_at'
+    | 'attempts'
+    | 'progress'
+    | 'progress_info'
   >
 >;

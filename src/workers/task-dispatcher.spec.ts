@@ -16,7 +16,7 @@ class SlotCounter {
   start(task: TaskRecord) {
     this.started.push(task);
   }
-  onWorkerExit(listener: () => void) {
+  onSlotFreed(listener: () => void) {
     this.listeners.push(listener);
   }
   finishOne() {

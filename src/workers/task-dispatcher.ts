@@ -26,7 +26,7 @@ export class TaskDispatcher implements OnApplicationBootstrap, BeforeApplication
       new Date().toISOString(),
     );
     if (interrupted > 0) this.logger.warn(`${interrupted} task(s) left running by a previous process are now interrupted`);
-    this.supervisor.onWorkerExit(() => void this.pump());
+    this.supervisor.onSlotFreed(() => void this.pump());
     void this.pump();
   }
 
@@ -58,7 +58,7 @@ export class TaskDispatcher implements OnApplicationBootstrap, BeforeApplication
         while (!this.stopped && this.supervisor.size < this.config.maxConcurrency) {
           const task = await this.store.claimNext();
           if (!task) break;
-          this.supervisor.start(task);
+          void this.supervisor.start(task);
         }
       } while (this.pumpAgain);
     } catch (error) {

@@ -87,7 +87,7 @@ describe('WorkerSupervisor', () => {
   it('records progress throttled, then the result, and frees the slot on exit', async () => {
     const task = await runningTask();
     const freed = jest.fn();
-    supervisor.onWorkerExit(freed);
+    supervisor.onSlotFreed(freed);
     for (let p = 1; p <= 50; p++) child.say({ type: 'progress', progress: p, info: { p } });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({ progress: 50, progress_info: { p: 50 } });

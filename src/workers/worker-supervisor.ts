@@ -27,6 +27,8 @@ interface ActiveWorker {
   progress: ProgressBuffer;
   /** Store writes for one worker happen in message order. */
   chain: Promise<unknown>;
+  /** Resolves `start`'s promise once the slot is free again. */
+  settled: () => void;
 }
 
 export interface WorkerView {
@@ -59,12 +61,18 @@ export class WorkerSupervisor {
     return this.workers.size;
   }
 
-  onWorkerExit(listener: () => void): void {
+  /** Called each time a worker slot becomes free. */
+  onSlotFreed(listener: () => void): void {
     this.exitListeners.push(listener);
   }
 
-  /** Runs a task the store has moved to `starting`. */
-  start(task: TaskRecord): void {
+  /**
+   * Runs a task the store has moved to `starting`. The promise resolves once
+   * the task has an outcome and its slot is free again; it never rejects.
+   */
+  start(task: TaskRecord): Promise<void> {
+    let settled!: () => void;
+    const done = new Promise<void>((resolve) => (settled = resolve));
     const token = randomBytes(32).toString('base64url');
     const process = this.launcher.launch({
       message: (message) => this.enqueue(worker, () => this.onMessage(worker, message)),
@@ -82,8 +90,10 @@ export class WorkerSupervisor {
       bootTimer: setTimeout(() => void this.enqueue(worker, () => this.bootTimedOut(worker)), this.config.workerBootTimeoutMs),
       progress: new ProgressBuffer(this.config.progressWriteMs, () => void this.enqueue(worker, () => this.flushProgress(worker))),
       chain: Promise.resolve(),
+      settled,
     };
     this.workers.set(task.task_id, worker);
+    return done;
   }
 
   list(): WorkerView[] {
@@ -142,7 +152,7 @@ export class WorkerSupervisor {
   /** Stops every worker, recording its task interrupted; resolves once all have exited. */
   async shutdown(): Promise<void> {
     const exits = [...this.workers.values()].map(
-      (worker) => new Promise<void>((resolve) => this.onWorkerExit(() => !this.workers.has(worker.taskId) && resolve())),
+      (worker) => new Promise<void>((resolve) => this.onSlotFreed(() => !this.workers.has(worker.taskId) && resolve())),
     );
     const reason = { code: 'INTERRUPTED', message: 'the service shut down while the task ran' };
     for (const worker of this.workers.values()) await this.end(worker, 'interrupted', reason, true);
@@ -224,6 +234,7 @@ export class WorkerSupervisor {
       started_at: now(),
       worker: worker.process.pid,
       worker_server: worker.control.address,
+      node: this.config.nodeId,
     });
     // The task was terminated while its worker booted.
     if (!running) return this.halt(worker, false);
@@ -272,6 +283,7 @@ export class WorkerSupervisor {
     worker.deadline.clear();
     await this.finish(worker, 'failed', { error: describeExit(exit) });
     this.workers.delete(worker.taskId);
+    worker.settled();
     for (const listener of this.exitListeners) listener();
   }
 }

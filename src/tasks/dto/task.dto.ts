@@ -24,6 +24,8 @@ export class TaskDto {
   @ApiProperty({ type: String, nullable: true, example: '127.0.0.1:39411', description: 'Control server of the live worker.' })
   worker_server: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 41235, description: 'Pid of the worker process.' }) worker: number | null;
+  @ApiProperty({ type: String, nullable: true, example: 'node-a-41200-3f9c1e', description: 'The node whose worker ran the task.' })
+  node: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) started_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at: string | null;
