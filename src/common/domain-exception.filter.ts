@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import {
   DomainError, InvalidCursorError, InvalidTaskDataError, InvalidTransitionError, QueueFullError, ShuttingDownError,
-  TaskNotFoundError, UnknownTaskTypeError, WorkerUnreachableError,
+  StoreUnavailableError, TaskNotFoundError, UnknownTaskTypeError, WorkerUnreachableError,
 } from '../tasks/task-errors';
 
 const STATUS_OF: [new (...args: never[]) => DomainError, number][] = [
@@ -15,6 +15,7 @@ const STATUS_OF: [new (...args: never[]) => DomainError, number][] = [
   [QueueFullError, HttpStatus.TOO_MANY_REQUESTS],
   [ShuttingDownError, HttpStatus.SERVICE_UNAVAILABLE],
   [WorkerUnreachableError, HttpStatus.BAD_GATEWAY],
+  [StoreUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
 ];
 
 /** Errors that body-parser raises before any route runs (Nest itself turns malformed JSON into a 400). */

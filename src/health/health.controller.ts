@@ -2,7 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { TASK_STORE, type TaskStore } from '../store/task-store';
 import { ErrorDto } from '../tasks/dto/task.dto';
-import { TaskDispatcher } from '../workers/task-dispatcher';
+import { TASK_QUEUE, type TaskQueue } from '../tasks/task-queue';
 import { WorkerSupervisor } from '../workers/worker-supervisor';
 
 export class HealthDto {
@@ -17,7 +17,7 @@ export class HealthDto {
 export class HealthController {
   constructor(
     @Inject(TASK_STORE) private readonly store: TaskStore,
-    private readonly dispatcher: TaskDispatcher,
+    @Inject(TASK_QUEUE) private readonly queue: TaskQueue,
     private readonly supervisor: WorkerSupervisor,
   ) {}
 
@@ -31,7 +31,7 @@ export class HealthController {
     } catch (error) {
       throw new ServiceUnavailableException({ code: 'STORE_UNAVAILABLE', message: `store not writable: ${(error as Error).message}` });
     }
-    if (!this.dispatcher.accepting) throw new ServiceUnavailableException({ code: 'SHUTTING_DOWN', message: 'shutting down' });
+    if (!this.queue.accepting) throw new ServiceUnavailableException({ code: 'SHUTTING_DOWN', message: 'shutting down' });
     return { status: 'ok', ready: true, workers: this.supervisor.size, uptime_s: process.uptime() };
   }
 }

@@ -16,15 +16,15 @@ describe('TaskMonitor', () => {
   });
   afterEach(() => store.close());
 
-  const insert = () =>
-    store.insert({
+  const insert = async () =>
+    (await store.insert({
       task_id: randomUUID(),
       task_type: 'cpu_intensive',
       task_data: {},
       priority: 0,
       timeout_ms: 1000,
       created_at: new Date().toISOString(),
-    });
+    }))!;
 
   it('says when there are no active tasks', async () => {
     await insert();

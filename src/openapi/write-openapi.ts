@@ -13,8 +13,8 @@ export const OPENAPI_FILE = join(__dirname, '..', '..', 'openapi', 'openapi.json
 export async function generateOpenApi(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openapi-'));
   Object.assign(process.env, { DATA_DIR: dataDir, MONITOR_CRON: '0 0 1 1 *' });
-  delete process.env.TASKS_DIR;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: ['error'] });
+  for (const name of ['TASKS_DIR', 'QUEUE', 'ROLE']) delete process.env[name];
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ queue: 'embedded' }), { bodyParser: false, logger: ['error'] });
   try {
     return JSON.stringify(configureApp(app), null, 2) + '\n';
   } finally {

@@ -14,14 +14,14 @@ describe('SqliteTaskStore', () => {
   it('keeps tasks across reopening the file', async () => {
     const file = join(dir, 'reopen.sqlite');
     const first = new SqliteTaskStore(file);
-    const task = await first.insert({
+    const task = (await first.insert({
       task_id: randomUUID(),
       task_type: 'process_data',
       task_data: {},
       priority: 0,
       timeout_ms: 10,
       created_at: new Date().toISOString(),
-    });
+    }))!;
     await first.close();
     const second = new SqliteTaskStore(file);
     expect(await second.get(task.task_id)).toEqual(task);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
-import { InvalidCursorError } from '../tasks/task-errors';
+import { decodeCursor, encodeCursor } from './task-cursor';
 import type { NewTask, TaskListQuery, TaskPage, TaskStore } from './task-store';
 
 const SCHEMA = `
@@ -49,6 +49,7 @@ export class SqliteTaskStore implements TaskStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly claimTransaction: Database.Transaction<() => Row | undefined>;
+  private readonly insertTransaction: Database.Transaction<(task: NewTask, maxQueued: number) => TaskRecord | null>;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -60,17 +61,24 @@ export class SqliteTaskStore implements TaskStore {
     // Files written before tasks recorded their node.
     const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
     if (!columns.some((c) => c.name === 'node')) this.db.exec('ALTER TABLE tasks ADD COLUMN node TEXT');
-    this.claimTransaction = this.db.transaction(this.claim);
+    this.claimTransaction = this.db.transaction(this.claimMostUrgent);
+    this.insertTransaction = this.db.transaction(this.insertWithin);
   }
 
-  async insert(task: NewTask): Promise<TaskRecord> {
+  async insert(task: NewTask, maxQueued = Infinity): Promise<TaskRecord | null> {
+    return this.insertTransaction.immediate(task, maxQueued);
+  }
+
+  /** Count and insert in one IMMEDIATE transaction, so concurrent submissions never pass the limit. */
+  private readonly insertWithin = (task: NewTask, maxQueued: number): TaskRecord | null => {
+    if (Number.isFinite(maxQueued) && this.countQueuedSync() >= maxQueued) return null;
     const row = this.statement(
         `INSERT INTO tasks (task_id, task_type, status, task_data, priority, timeout_ms, created_at)
          VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
       )
       .get(task.task_id, task.task_type, JSON.stringify(task.task_data), task.priority, task.timeout_ms, task.created_at);
     return toRecord(row as Row);
-  }
+  };
 
   async get(taskId: string): Promise<TaskRecord | null> {
     const row = this.statement('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
@@ -101,11 +109,10 @@ export class SqliteTaskStore implements TaskStore {
     to: TaskStatus,
     patch: TaskPatch = {},
   ): Promise<TaskRecord | null> {
-    const keys = (Object.keys(patch) as (keyof TaskPatch)[]).filter((k) => PATCHABLE.has(k)).sort();
+    const keys = patchKeys(patch);
     const sets = ['status = ?', ...keys.map((k) => `${k} = ?`)].join(', ');
     const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)}) RETURNING *`);
-    const values = keys.map((k) => (JSON_COLUMNS.has(k) ? jsonOrNull(patch[k]) : patch[k]));
-    const row = statement.get(to, ...values, taskId, ...from);
+    const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from);
     return row ? toRecord(row as Row) : null;
   }
 
@@ -115,13 +122,21 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   /** Pick and mark in one IMMEDIATE transaction, so two claimers never get the same task. */
-  private readonly claim = (): Row | undefined => {
+  private readonly claimMostUrgent = (): Row | undefined => {
     const next = this.statement(`SELECT seq FROM tasks WHERE status = 'queued' ORDER BY priority DESC, seq ASC LIMIT 1`)
       .get() as { seq: number } | undefined;
     if (!next) return undefined;
     return this.statement(`UPDATE tasks SET status = 'starting', attempts = attempts + 1 WHERE seq = ? RETURNING *`)
       .get(next.seq) as Row;
   };
+
+  async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
+    const keys = patchKeys(patch).filter((k) => k !== 'attempts');
+    const sets = [`status = 'starting'`, 'attempts = attempts + 1', ...keys.map((k) => `${k} = ?`)].join(', ');
+    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status = 'queued' RETURNING *`);
+    const row = statement.get(...patchValues(keys, patch), taskId);
+    return row ? toRecord(row as Row) : null;
+  }
 
   async claimNext(): Promise<TaskRecord | null> {
     const row = this.claimTransaction.immediate();
@@ -137,6 +152,10 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async countQueued(): Promise<number> {
+    return this.countQueuedSync();
+  }
+
+  private countQueuedSync(): number {
     return (this.statement(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'queued'`).get() as { n: number }).n;
   }
 
@@ -181,6 +200,15 @@ export class SqliteTaskStore implements TaskStore {
 
 }
 
+/** Sorted, so each distinct patch shape maps to one prepared statement. */
+function patchKeys(patch: TaskPatch): (keyof TaskPatch)[] {
+  return (Object.keys(patch) as (keyof TaskPatch)[]).filter((k) => PATCHABLE.has(k) && patch[k] !== undefined).sort();
+}
+
+function patchValues(keys: (keyof TaskPatch)[], patch: TaskPatch): unknown[] {
+  return keys.map((k) => (JSON_COLUMNS.has(k) ? jsonOrNull(patch[k]) : patch[k]));
+}
+
 function jsonOrNull(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
@@ -209,14 +237,4 @@ function toRecord(row: Row): TaskRecord {
     started_at: (row.started_at as string | null) ?? null,
     finished_at: (row.finished_at as string | null) ?? null,
   };
-}
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`seq:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new InvalidCursorError();
-  return Number(match[1]);
 }

@@ -20,7 +20,7 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
     });
 
     const running = async (overrides: Partial<NewTask> = {}): Promise<TaskRecord> => {
-      const task = await store.insert(newTask(overrides));
+      const task = (await store.insert(newTask(overrides)))!;
       await store.transition(task.task_id, ['queued'], 'starting');
       return (await store.transition(task.task_id, ['starting'], 'running', { worker: 42, started_at: task.created_at }))!;
     };
@@ -40,7 +40,7 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
 
     it('lists newest first, page by page, with filters', async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await store.insert(newTask({ task_type: i % 2 ? 'cpu_intensive' : 'process_data' }))).task_id);
+      for (let i = 0; i < 5; i++) ids.push((await store.insert(newTask({ task_type: i % 2 ? 'cpu_intensive' : 'process_data' })))!.task_id);
       const first = await store.list({ limit: 2 });
       expect(first.tasks.map((t) => t.task_id)).toEqual([ids[4], ids[3]]);
       const second = await store.list({ limit: 2, cursor: first.next_cursor! });
@@ -83,12 +83,33 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
     });
 
     it('claims queued tasks by priority, then age, once each', async () => {
-      const low = await store.insert(newTask({ priority: 0 }));
-      const highOld = await store.insert(newTask({ priority: 5 }));
-      const highNew = await store.insert(newTask({ priority: 5 }));
+      const low = (await store.insert(newTask({ priority: 0 })))!;
+      const highOld = (await store.insert(newTask({ priority: 5 })))!;
+      const highNew = (await store.insert(newTask({ priority: 5 })))!;
       const claimed = [await store.claimNext(), await store.claimNext(), await store.claimNext(), await store.claimNext()];
       expect(claimed.map((t) => t?.task_id ?? null)).toEqual([highOld.task_id, highNew.task_id, low.task_id, null]);
       expect(claimed[0]).toMatchObject({ status: 'starting', attempts: 1 });
+    });
+
+    it('refuses a new task, storing nothing, once maxQueued tasks wait', async () => {
+      await store.insert(newTask(), 2);
+      await store.insert(newTask(), 2);
+      const refused = newTask();
+      expect(await store.insert(refused, 2)).toBeNull();
+      expect(await store.get(refused.task_id)).toBeNull();
+      await store.claimNext();
+      expect(await store.insert(refused, 2)).toMatchObject({ task_id: refused.task_id, status: 'queued' });
+    });
+
+    it('claims one queued task by id, once, counting the attempt', async () => {
+      const task = (await store.insert(newTask()))!;
+      const claimed = await store.claim(task.task_id, { node: 'node-a' });
+      expect(claimed).toMatchObject({ status: 'starting', attempts: 1, node: 'node-a' });
+      expect(await store.claim(task.task_id, { node: 'node-b' })).toBeNull();
+      expect(await store.claimNext()).toBeNull();
+      const requeued = await store.transition(task.task_id, ['starting'], 'queued', { node: null });
+      expect(requeued).toMatchObject({ status: 'queued', node: null, attempts: 1 });
+      expect(await store.claim(task.task_id)).toMatchObject({ status: 'starting', attempts: 2 });
     });
 
     it('records progress only while the task runs or is paused', async () => {
@@ -111,7 +132,7 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
 
     it('interrupts what a previous process left active and keeps the queue', async () => {
       const active = await running();
-      const queued = await store.insert(newTask());
+      const queued = (await store.insert(newTask()))!;
       expect(await store.interruptActive('gone', '2026-01-02T00:00:00.000Z')).toBe(1);
       expect(await store.get(active.task_id)).toMatchObject({
         status: 'interrupted',
@@ -126,7 +147,7 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
       const recent = await running();
       await store.transition(old.task_id, ['running'], 'completed', { finished_at: '2026-01-01T00:00:00.000Z' });
       await store.transition(recent.task_id, ['running'], 'completed', { finished_at: '2026-03-01T00:00:00.000Z' });
-      const queued = await store.insert(newTask());
+      const queued = (await store.insert(newTask()))!;
       expect(await store.pruneFinished('2026-02-01T00:00:00.000Z')).toBe(1);
       expect(await store.get(old.task_id)).toBeNull();
       expect(await store.get(recent.task_id)).not.toBeNull();

@@ -2,6 +2,11 @@ import type { TaskPatch, TaskRecord, TaskStatus } from '../tasks/task';
 
 /** Injection token of the TaskStore port. */
 export const TASK_STORE = Symbol('TASK_STORE');
+/**
+ * The same store for writes that must not be lost (a worker's outcome): while
+ * the store is unreachable they wait for it instead of failing.
+ */
+export const PATIENT_TASK_STORE = Symbol('PATIENT_TASK_STORE');
 
 export interface TaskListQuery {
   status?: TaskStatus;
@@ -26,7 +31,8 @@ export type NewTask = Pick<
  * compare-and-set on the status, so two racing outcomes record exactly one.
  */
 export interface TaskStore {
-  insert(task: NewTask): Promise<TaskRecord>;
+  /** Stores a new queued task; null, storing nothing, when `maxQueued` tasks already wait. */
+  insert(task: NewTask, maxQueued?: number): Promise<TaskRecord | null>;
   get(taskId: string): Promise<TaskRecord | null>;
   list(query: TaskListQuery): Promise<TaskPage>;
   /**
@@ -36,6 +42,8 @@ export interface TaskStore {
   transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch?: TaskPatch): Promise<TaskRecord | null>;
   /** Records progress while the task is running or paused; ignored otherwise. */
   setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void>;
+  /** Moves this queued task to `starting`, counting an attempt; null when it was not queued. */
+  claim(taskId: string, patch?: TaskPatch): Promise<TaskRecord | null>;
   /** Moves the most urgent queued task (priority, then age) to `starting` and returns it. */
   claimNext(): Promise<TaskRecord | null>;
   countByStatus(): Promise<Partial<Record<TaskStatus, number>>>;

@@ -30,6 +30,8 @@ export default defineTaskType({
   description: 'CPU-bound computation in batches; never yields to the event loop between checkpoints.',
   input: CpuIntensiveInput,
   defaultTimeoutMs: 3_600_000,
+  // Pure computation: running it again changes nothing outside.
+  retrySafe: true,
   run(input, ctx) {
     const started = performance.now();
     const batchResults: { batch: number; result: number; elapsed_ms: number }[] = [];

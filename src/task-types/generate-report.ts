@@ -19,6 +19,8 @@ export default defineTaskType({
   description: 'Generates a report in 5 sections, about 5 s (IO-bound).',
   input: GenerateReportInput,
   defaultTimeoutMs: 300_000,
+  // Pure computation: running it again changes nothing outside.
+  retrySafe: true,
   async run(input, ctx) {
     const sections: Record<string, { generated_at: string }> = {};
     for (const [index, section] of SECTIONS.entries()) {

@@ -81,6 +81,7 @@ export class TaskTypeRegistry {
       name: definition.name,
       description: definition.description,
       default_timeout_ms: definition.defaultTimeoutMs ?? this.config.defaultTimeoutMs,
+      retry_safe: definition.retrySafe === true,
       input_schema: this.schemas[definition.input.name] ?? {},
       defaults: { ...new definition.input() },
     }));

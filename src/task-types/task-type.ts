@@ -25,6 +25,12 @@ export interface TaskTypeDefinition<Input extends object = any, Result = unknown
   input: new () => Input;
   /** Used when the request gives no `timeout_ms`. */
   defaultTimeoutMs?: number;
+  /**
+   * True when running the task again from the start is harmless. In the shared
+   * mode, a task whose node dies is then run again on another node; otherwise it
+   * becomes `interrupted`.
+   */
+  retrySafe?: boolean;
   run(input: Input, ctx: TaskContext): Promise<Result> | Result;
 }
 

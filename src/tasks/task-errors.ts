@@ -76,3 +76,10 @@ export class InvalidCursorError extends DomainError {
     super('cursor is not one this service issued');
   }
 }
+
+export class StoreUnavailableError extends DomainError {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(reason: string) {
+    super(`the task store cannot be reached: ${reason}`);
+  }
+}

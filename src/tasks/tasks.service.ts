@@ -3,14 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { TASK_STORE, type TaskPage, type TaskStore } from '../store/task-store';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
-import { TaskDispatcher } from '../workers/task-dispatcher';
-import { WorkerSupervisor } from '../workers/worker-supervisor';
 import type { WorkerStatus } from '../workers/worker-protocol';
 import type { ControlAction } from './dto/control-task.dto';
 import type { CreateTaskDto } from './dto/create-task.dto';
 import type { ListTasksQueryDto } from './dto/task-queries.dto';
 import { isTerminal, type TaskRecord } from './task';
-import { InvalidTransitionError, QueueFullError, ShuttingDownError, TaskNotFoundError } from './task-errors';
+import { TASK_CONTROL, type TaskControl } from './task-control';
+import {
+  DomainError, InvalidTransitionError, QueueFullError, ShuttingDownError, StoreUnavailableError, TaskNotFoundError,
+} from './task-errors';
+import { TASK_QUEUE, type TaskQueue } from './task-queue';
 
 /** Suggested wait before retrying a refused submission. */
 const QUEUE_FULL_RETRY_AFTER_S = 5;
@@ -19,27 +21,39 @@ const QUEUE_FULL_RETRY_AFTER_S = 5;
 export class TasksService {
   constructor(
     @Inject(TASK_STORE) private readonly store: TaskStore,
+    @Inject(TASK_QUEUE) private readonly queue: TaskQueue,
+    @Inject(TASK_CONTROL) private readonly workers: TaskControl,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly registry: TaskTypeRegistry,
-    private readonly dispatcher: TaskDispatcher,
-    private readonly supervisor: WorkerSupervisor,
   ) {}
 
   async create(request: CreateTaskDto): Promise<TaskRecord> {
-    if (!this.dispatcher.accepting) throw new ShuttingDownError();
+    if (!this.queue.accepting) throw new ShuttingDownError();
     const taskData = this.registry.parseInput(request.task_type, request.task_data ?? {});
-    if ((await this.store.countQueued()) >= this.config.maxQueued) {
-      throw new QueueFullError(this.config.maxQueued, QUEUE_FULL_RETRY_AFTER_S);
+    const task = await this.store.insert(
+      {
+        task_id: randomUUID(),
+        task_type: request.task_type,
+        task_data: taskData,
+        priority: request.priority ?? 0,
+        timeout_ms: request.timeout_ms ?? this.registry.timeoutOf(request.task_type),
+        created_at: new Date().toISOString(),
+      },
+      this.config.maxQueued,
+    );
+    if (!task) throw new QueueFullError(this.config.maxQueued, QUEUE_FULL_RETRY_AFTER_S);
+    try {
+      await this.queue.enqueue(task);
+    } catch (error) {
+      // The client hears 503 and may retry: the stored copy must not run as well.
+      await this.store
+        .transition(task.task_id, ['queued'], 'cancelled', {
+          error: { code: 'ENQUEUE_FAILED', message: 'the queue could not take the task' },
+          finished_at: new Date().toISOString(),
+        })
+        .catch(() => undefined);
+      throw error instanceof DomainError ? error : new StoreUnavailableError((error as Error).message);
     }
-    const task = await this.store.insert({
-      task_id: randomUUID(),
-      task_type: request.task_type,
-      task_data: taskData,
-      priority: request.priority ?? 0,
-      timeout_ms: request.timeout_ms ?? this.registry.timeoutOf(request.task_type),
-      created_at: new Date().toISOString(),
-    });
-    void this.dispatcher.pump();
     return task;
   }
 
@@ -50,7 +64,7 @@ export class TasksService {
   async get(taskId: string, detail: boolean): Promise<TaskRecord & { worker_status?: WorkerStatus | null }> {
     const task = await this.require(taskId);
     if (!detail) return task;
-    const live = await this.supervisor.liveStatus(taskId);
+    const live = isTerminal(task.status) ? null : await this.workers.status(task);
     // The worker may have finished while we asked: show the record as it is now.
     return { ...(live ? task : await this.require(taskId)), worker_status: live };
   }
@@ -59,7 +73,7 @@ export class TasksService {
     const task = await this.require(taskId);
     // Repeats go to the worker too: a resume must cancel a pause that has not parked yet.
     if (task.status !== 'running' && task.status !== 'paused') throw new InvalidTransitionError(taskId, task.status, action);
-    return this.supervisor.control(task, action);
+    return this.workers.control(task, action);
   }
 
   /** Cancels a queued task, or terminates a started one (gracefully with `useHttp`). */
@@ -71,10 +85,15 @@ export class TasksService {
         error: { code: 'CANCELLED', message: 'cancelled before it started' },
         finished_at: new Date().toISOString(),
       });
-      if (cancelled) return cancelled;
-      // A worker claimed it meanwhile: terminate that instead.
+      if (cancelled) {
+        await this.queue.discard(taskId);
+        return cancelled;
+      }
     }
-    return this.supervisor.terminate(taskId, useHttp, {
+    // Started, or claimed by a worker meanwhile: terminate that.
+    const current = await this.require(taskId);
+    if (isTerminal(current.status)) throw new InvalidTransitionError(taskId, current.status, 'terminate');
+    return this.workers.terminate(current, useHttp, {
       code: 'TERMINATED',
       message: useHttp ? 'terminated on request (graceful)' : 'terminated on request',
     });

@@ -40,7 +40,7 @@ describe('TaskDispatcher', () => {
         timeout_ms: 1000,
         created_at: new Date(1_000_000 + i).toISOString(),
       });
-      ids.push(task.task_id);
+      ids.push(task!.task_id);
     }
     await dispatcher.onApplicationBootstrap();
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { TASK_STORE, type TaskStore } from '../store/task-store';
+import type { TaskQueue } from '../tasks/task-queue';
 import { WorkerSupervisor } from './worker-supervisor';
 
 /**
- * Admission: starts queued tasks, most urgent first, while fewer than
- * MAX_CONCURRENCY worker processes are alive.
+ * The embedded queue: the store's queued tasks, started most urgent first
+ * while fewer than MAX_CONCURRENCY worker processes are alive.
  */
 @Injectable()
-export class TaskDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TaskDispatcher implements TaskQueue, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TaskDispatcher.name);
   private pumping = false;
   private pumpAgain = false;
@@ -39,6 +40,13 @@ export class TaskDispatcher implements OnApplicationBootstrap, BeforeApplication
   get accepting(): boolean {
     return !this.stopped;
   }
+
+  async enqueue(): Promise<void> {
+    void this.pump();
+  }
+
+  /** A cancelled task is no longer queued in the store, so there is nothing to drop. */
+  async discard(): Promise<void> {}
 
   /** Stops starting tasks; queued ones stay queued for the next start. */
   stop(): void {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { appConfig, type AppConfig } from '../config/app-config';
-import { TASK_STORE, type TaskStore } from '../store/task-store';
+import { PATIENT_TASK_STORE, type TaskStore } from '../store/task-store';
 import { sourcesOf, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
 import { InvalidTransitionError, TaskNotFoundError, WorkerUnreachableError } from '../tasks/task-errors';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
@@ -50,7 +50,7 @@ export class WorkerSupervisor {
   private readonly exitListeners: (() => void)[] = [];
 
   constructor(
-    @Inject(TASK_STORE) private readonly store: TaskStore,
+    @Inject(PATIENT_TASK_STORE) private readonly store: TaskStore,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly registry: TaskTypeRegistry,
     private readonly launcher: WorkerLauncher,

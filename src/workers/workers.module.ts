@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { StoreModule } from '../store/store.module';
 import { TaskTypesModule } from '../task-types/task-types.module';
-import { TaskDispatcher } from './task-dispatcher';
+import { LocalTaskControl } from './local-task-control';
 import { WorkerLauncher } from './worker-launcher';
 import { WorkerSupervisor } from './worker-supervisor';
 import { WorkersController } from './workers.controller';
@@ -9,7 +9,7 @@ import { WorkersController } from './workers.controller';
 @Module({
   imports: [StoreModule, TaskTypesModule],
   controllers: [WorkersController],
-  providers: [WorkerSupervisor, WorkerLauncher, TaskDispatcher],
-  exports: [WorkerSupervisor, TaskDispatcher],
+  providers: [WorkerSupervisor, WorkerLauncher, LocalTaskControl],
+  exports: [WorkerSupervisor, LocalTaskControl],
 })
 export class WorkersModule {}

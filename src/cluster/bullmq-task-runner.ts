@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import { appConfig, type AppConfig } from '../config/app-config';
+import { PATIENT_TASK_STORE, type TaskStore } from '../store/task-store';
+import { ACTIVE_STATUSES } from '../tasks/task';
+import { WorkerSupervisor } from '../workers/worker-supervisor';
+import { bullPrefix, QUEUE_NAME } from './bullmq-task-queue';
+import { NodeRegistry } from './node-registry';
+import { createRedisClient } from './redis-client';
+import { TaskRecovery } from './task-recovery';
+
+/**
+ * A worker node's intake: takes jobs from BullMQ, at most MAX_CONCURRENCY at a
+ * time, and runs each task through the same WorkerSupervisor as the embedded
+ * mode. A job stays active until its task has an outcome and its process is gone.
+ */
+@Injectable()
+export class BullmqTaskRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(BullmqTaskRunner.name);
+  private worker?: Worker;
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @Inject(PATIENT_TASK_STORE) private readonly store: TaskStore,
+    private readonly supervisor: WorkerSupervisor,
+    private readonly nodes: NodeRegistry,
+    private readonly recovery: TaskRecovery,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    this.nodes.onFenced(() => void this.supervisor.shutdown());
+    const connection = createRedisClient(this.config.redisUrl, 'patient', 'worker');
+    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), {
+      connection,
+      prefix: bullPrefix(this.config),
+      concurrency: this.config.maxConcurrency,
+      // A dead node's jobs come back within about 15 s.
+      lockDuration: 10000,
+      stalledInterval: 5000,
+      maxStalledCount: 1000,
+    });
+    this.worker.on('error', () => undefined); // the connection already reports its outages
+    this.logger.log(`taking tasks, ${this.config.maxConcurrency} at a time, as node ${this.config.nodeId}`);
+  }
+
+  /** Stop taking jobs; the running tasks are interrupted by the supervisor's shutdown, which ends their jobs. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.worker) return;
+    const closing = this.worker.close();
+    await this.supervisor.shutdown();
+    await closing.catch(() => undefined);
+  }
+
+  private async process(job: Job): Promise<void> {
+    const taskId = job.id!;
+    let task = await this.store.get(taskId);
+    // A job whose task is active elsewhere came back because its node lost the lock.
+    if (task && ACTIVE_STATUSES.includes(task.status) && task.node !== this.config.nodeId) {
+      if (task.node && (await this.nodes.isAlive(task.node))) return;
+      task = await this.recovery.recover(task);
+    }
+    if (task?.status !== 'queued') return; // cancelled, finished, or running here already
+    const claimed = await this.store.claim(taskId, { node: this.config.nodeId });
+    if (claimed) await this.supervisor.start(claimed);
+  }
+}

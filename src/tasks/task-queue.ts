@@ -1,0 +1,14 @@
+import type { TaskRecord } from './task';
+
+/** Injection token of the TaskQueue port. */
+export const TASK_QUEUE = Symbol('TASK_QUEUE');
+
+/** Where stored tasks wait for a worker: the embedded dispatcher, or BullMQ in the shared mode. */
+export interface TaskQueue {
+  /** False once shutdown has begun: new tasks are refused. */
+  readonly accepting: boolean;
+  /** Hands a stored, queued task over for running. Throws when it cannot. */
+  enqueue(task: TaskRecord): Promise<void>;
+  /** Drops a task cancelled while it waited. Best effort: a runner skips tasks that are no longer queued. */
+  discard(taskId: string): Promise<void>;
+}
