@@ -13,14 +13,19 @@ export class TaskRetention implements OnApplicationBootstrap {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.prune();
+  onApplicationBootstrap(): void {
+    void this.prune();
   }
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'task-retention' })
   async prune(): Promise<void> {
     const cutoff = new Date(Date.now() - this.config.resultTtlS * 1000).toISOString();
-    const pruned = await this.store.pruneFinished(cutoff);
-    if (pruned > 0) this.logger.log(`pruned ${pruned} task(s) finished before ${cutoff}`);
+    try {
+      const pruned = await this.store.pruneFinished(cutoff);
+      if (pruned > 0) this.logger.log(`pruned ${pruned} task(s) finished before ${cutoff}`);
+    } catch (error) {
+      // The store may be away (shared mode, Redis restarting): the next hour tries again.
+      this.logger.warn(`pruning skipped: ${(error as Error).message}`);
+    }
   }
 }

@@ -30,14 +30,29 @@ export class Service {
   baseUrl = '';
 
   static async start(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'ntr-e2e-'))): Promise<Service> {
+    const service = Service.spawn(env, dataDir);
+    const port = await service.waitForLog(/listening on http:\/\/[^:]+:(\d+)/, 20000);
+    service.baseUrl = `http://127.0.0.1:${port[1]}`;
+    return service;
+  }
+
+  /** A shared-mode worker node (ROLE=worker): no HTTP; ready once it takes tasks. */
+  static async startWorkerNode(env: Record<string, string>): Promise<Service> {
+    const service = Service.spawn({ ...env, QUEUE: 'bullmq', ROLE: 'worker' }, mkdtempSync(join(tmpdir(), 'ntr-e2e-')));
+    const node = await service.waitForLog(/worker node (\S+) started/, 20000);
+    service.node = node[1];
+    return service;
+  }
+
+  /** The node id a worker node logged at start. */
+  node = '';
+
+  private static spawn(env: Record<string, string>, dataDir: string): Service {
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NO_COLOR: '1', TASKS_DIR: FIXTURES_DIR, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new Service(child, dataDir);
-    const port = await service.waitForLog(/listening on http:\/\/[^:]+:(\d+)/, 20000);
-    service.baseUrl = `http://127.0.0.1:${port[1]}`;
-    return service;
+    return new Service(child, dataDir);
   }
 
   /** Starts the service expecting it to refuse to start; resolves with its exit code and output. */
