@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { processAlive, Service, sleep, waitUntil } from './service';
 import { RedisServer } from './redis-server';
 
@@ -76,6 +77,30 @@ describe('shared mode: several nodes on one Redis', () => {
     expect(await api.task(queued.task_id)).toMatchObject({ status: 'cancelled', worker: null, attempts: 0 });
   });
 
+  it('gives a freed slot to the most urgent task cluster-wide, and holds MAX_QUEUED across API nodes', async () => {
+    const blockers = [];
+    for (let i = 0; i < 4; i++) blockers.push(await api.submit('fixture_hang'));
+    await Promise.all(blockers.map((t) => running(t.task_id)));
+    const older = await api.submit('fixture_hang');
+    const newer = await api.submit('fixture_hang');
+    const urgent = await api.submit('fixture_hang', {}, { priority: 10 });
+
+    // A second API node with a limit of 3 sees the 3 tasks the first one queued.
+    const strict = await Service.start({ ...env, ROLE: 'api', MAX_QUEUED: '3' });
+    const refused = await strict.request('POST', '/tasks', { task_type: 'process_data' });
+    expect(refused.status).toBe(429);
+    await strict.stop();
+    strict.cleanup();
+
+    await api.request('DELETE', `/tasks/${blockers[0].task_id}`);
+    await api.waitForTask(urgent.task_id, (t) => t.status !== 'queued');
+    expect([(await api.task(older.task_id)).status, (await api.task(newer.task_id)).status]).toEqual(['queued', 'queued']);
+    await api.request('DELETE', `/tasks/${blockers[1].task_id}`);
+    await api.waitForTask(older.task_id, (t) => t.status !== 'queued');
+    expect((await api.task(newer.task_id)).status).toBe('queued');
+    for (const t of [...blockers.slice(2), urgent, older, newer]) await api.request('DELETE', `/tasks/${t.task_id}`);
+  });
+
   it('after kill -9 of a worker node, interrupts its tasks or runs the retry-safe ones elsewhere', async () => {
     // A retry-safe task lands on some node X; tasks that follow fill the other node first, then X.
     const retrySafe = await api.submit('fixture_retry_safe', { delay_ms: 3000 });
@@ -132,5 +157,28 @@ describe('shared mode: several nodes on one Redis', () => {
     const after = await api.submit('process_data', { step_ms: 20 });
     for (const task of [longRunning, ...queuedBefore, after]) await api.waitForStatus(task.task_id, 'completed', 40000);
     expect(await settled()).toBe(true);
+  });
+
+  it('on SIGTERM a worker node interrupts its tasks, leaves the node list and exits', async () => {
+    const task = await api.submit('fixture_hang');
+    const started = await running(task.task_id);
+    const node = workers.find((w) => w.node === started.node)!;
+    await node.stop('SIGTERM');
+    expect(await api.task(task.task_id)).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' } });
+    expect(processAlive(started.worker)).toBe(false);
+    const listed = (await api.request('GET', '/nodes')).body.nodes.map((n: any) => n.node);
+    expect(listed).not.toContain(started.node);
+    workers = workers.filter((w) => w !== node);
+    node.cleanup();
+  });
+
+  it('warns at start-up when Redis may evict keys', async () => {
+    const redisCli = (...args: string[]) => execFileSync('redis-cli', ['-u', redis.url, ...args]);
+    redisCli('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+    const node = await Service.start({ ...env, ROLE: 'api' });
+    await node.waitForLog(/maxmemory-policy is "allkeys-lru"/);
+    await node.stop();
+    node.cleanup();
+    redisCli('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
   });
 });
