@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { TASK_STORE, type TaskStore } from '../store/task-store';
-import { ACTIVE_STATUSES, type TaskRecord } from '../tasks/task';
+import { ACTIVE_STATUSES, sourcesOf, type TaskRecord } from '../tasks/task';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
 import { BullmqTaskQueue } from './bullmq-task-queue';
 import { NODE_TTL_MS, NodeRegistry } from './node-registry';
@@ -48,7 +48,7 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
   async recover(task: TaskRecord): Promise<TaskRecord | null> {
     const retry = this.isRetrySafe(task.task_type) && task.attempts < MAX_ATTEMPTS;
     if (retry) {
-      const requeued = await this.store.transition(task.task_id, ACTIVE_STATUSES, 'queued', {
+      const requeued = await this.store.transition(task.task_id, sourcesOf('queued'), 'queued', {
         node: null, worker: null, worker_server: null, started_at: null, progress: 0, progress_info: null,
       });
       if (requeued) {

@@ -16,7 +16,11 @@ describe('task state rules', () => {
     expect(canTransition('queued', 'running')).toBe(false);
     expect(canTransition('queued', 'paused')).toBe(false);
     expect(canTransition('starting', 'paused')).toBe(false);
-    expect(canTransition('running', 'queued')).toBe(false);
+    expect(canTransition('completed', 'queued')).toBe(false);
+  });
+
+  it('queues a started task again only from an active state (a retry after its node died)', () => {
+    expect(sourcesOf('queued')).toEqual(['starting', 'running', 'paused']);
   });
 
   it('only cancels tasks that never started', () => {

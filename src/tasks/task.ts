@@ -27,11 +27,12 @@ export const TERMINAL_STATUSES: readonly TaskStatus[] = [
 /** States in which a worker process exists for the task. */
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ['starting', 'running', 'paused'];
 
+// Back to `queued` only when the node running a retry-safe task died (shared mode).
 const ALLOWED: Record<TaskStatus, readonly TaskStatus[]> = {
   queued: ['starting', 'cancelled'],
-  starting: ['running', 'failed', 'terminated', 'timed_out', 'interrupted'],
-  running: ['paused', 'completed', 'failed', 'terminated', 'timed_out', 'interrupted'],
-  paused: ['running', 'completed', 'failed', 'terminated', 'timed_out', 'interrupted'],
+  starting: ['running', 'failed', 'terminated', 'timed_out', 'interrupted', 'queued'],
+  running: ['paused', 'completed', 'failed', 'terminated', 'timed_out', 'interrupted', 'queued'],
+  paused: ['running', 'completed', 'failed', 'terminated', 'timed_out', 'interrupted', 'queued'],
   completed: [],
   failed: [],
   terminated: [],
