@@ -111,7 +111,7 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
     redisUrl: parsed.REDIS_URL,
     redisPrefix: parsed.REDIS_PREFIX,
     /** Names this process in task records and control routing. */
-    nodeId: `${parsed.NODE_NAME ?? hostname()}-${process.pid}-${PROCESS_NONCE}`,
+    nodeId: `${parsed.NODE_NAME ?? hostname()}-${process.pid}-${PROCESS_NONCE}` as string,
   });
 }
 
