@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { appConfig, type AppConfig } from '../config/app-config';
 import type { TaskRecord } from '../tasks/task';
 import { StoreUnavailableError } from '../tasks/task-errors';
@@ -25,7 +26,7 @@ export function bullPriority(priority: number): number {
 export class BullmqTaskQueue implements TaskQueue, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(BullmqTaskQueue.name);
   private readonly queue: Queue;
-  private readonly connection;
+  private readonly connection: Redis;
   private stopped = false;
 
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
@@ -55,6 +56,15 @@ export class BullmqTaskQueue implements TaskQueue, BeforeApplicationShutdown, On
   async discard(taskId: string): Promise<void> {
     // A job a worker holds cannot be removed; that worker skips the task, no longer queued.
     await this.queue.remove(taskId).catch(() => undefined);
+  }
+
+  /** The given tasks that have no job in BullMQ (at any stage). */
+  async withoutJob(taskIds: string[]): Promise<string[]> {
+    if (taskIds.length === 0) return [];
+    const pipeline = this.connection.pipeline();
+    for (const id of taskIds) pipeline.exists(`${this.queue.qualifiedName}:${id}`);
+    const found = (await pipeline.exec()) ?? [];
+    return taskIds.filter((_, i) => found[i]?.[1] === 0);
   }
 
   beforeApplicationShutdown(): void {

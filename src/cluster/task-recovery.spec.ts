@@ -21,7 +21,11 @@ describe('TaskRecovery', () => {
     aliveAmong: async (ids: string[]) => new Set(ids.filter((id) => alive.has(id))),
   } as unknown as NodeRegistry;
   const enqueued: string[] = [];
-  const queue = { enqueue: async (task: { task_id: string }) => void enqueued.push(task.task_id) } as unknown as BullmqTaskQueue;
+  const jobless = new Set<string>();
+  const queue = {
+    enqueue: async (task: { task_id: string }) => void enqueued.push(task.task_id),
+    withoutJob: async (ids: string[]) => ids.filter((id) => jobless.has(id)),
+  } as unknown as BullmqTaskQueue;
   const types = {
     get: (name: string) => ({ definition: { retrySafe: name === 'safe' } }),
   } as unknown as TaskTypeRegistry;
@@ -70,5 +74,20 @@ describe('TaskRecovery', () => {
     reportingForMs = 60000;
     await recovery.sweep();
     expect((await store.get(task.task_id))!.status).toBe('interrupted');
+  });
+
+  it('gives a job back to a queued task that has been without one for 30 s', async () => {
+    const queued = async (createdAt: number) =>
+      (await store.insert({
+        task_id: randomUUID(), task_type: 'plain', task_data: {}, priority: 0, timeout_ms: 1000, created_at: new Date(createdAt).toISOString(),
+      }))!;
+    const lost = await queued(Date.now() - 60000);
+    const young = await queued(Date.now());
+    const fine = await queued(Date.now() - 60000);
+    jobless.add(lost.task_id).add(young.task_id);
+    enqueued.length = 0;
+    expect(await recovery.requeueLost()).toBe(1);
+    expect(enqueued).toEqual([lost.task_id]);
+    expect(fine.status).toBe('queued');
   });
 });

@@ -7,6 +7,10 @@ import { BullmqTaskQueue } from './bullmq-task-queue';
 import { NODE_TTL_MS, NodeRegistry } from './node-registry';
 
 const SWEEP_MS = 3000;
+/** How often queued tasks are checked for a job, and how old one must be to count as lost. */
+const QUEUE_CHECK_EVERY = 10;
+const QUEUE_CHECK_AGE_MS = 30000;
+const PAGE = 500;
 /** A retry-safe task that took this many nodes down with it is not tried again. */
 export const MAX_ATTEMPTS = 3;
 
@@ -19,6 +23,7 @@ export const MAX_ATTEMPTS = 3;
 export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TaskRecovery.name);
   private timer?: NodeJS.Timeout;
+  private sweeps = 0;
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -42,6 +47,29 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
     const orphans = (await this.store.listActive()).filter((t) => t.node && t.node !== this.config.nodeId);
     const alive = await this.nodes.aliveAmong([...new Set(orphans.map((t) => t.node!))]);
     for (const task of orphans) if (!alive.has(task.node!)) await this.recover(task);
+    if (this.sweeps++ % QUEUE_CHECK_EVERY === 0) await this.requeueLost();
+  }
+
+  /**
+   * A queued task whose job is gone (Redis lost the job's last writes, or the
+   * API failed between storing the task and queueing it) gets its job back.
+   */
+  async requeueLost(): Promise<number> {
+    const cutoff = new Date(Date.now() - QUEUE_CHECK_AGE_MS).toISOString();
+    let restored = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.list({ status: 'queued', limit: PAGE, cursor });
+      const old = page.tasks.filter((t) => t.created_at < cutoff);
+      const lost = new Set(await this.queue.withoutJob(old.map((t) => t.task_id)));
+      for (const task of old.filter((t) => lost.has(t.task_id))) {
+        this.logger.warn(`task ${task.task_id}: queued without a job; queueing it again`);
+        await this.queue.enqueue(task);
+        restored++;
+      }
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return restored;
   }
 
   /** Settles a task whose node is gone; returns the record as it now stands. */
