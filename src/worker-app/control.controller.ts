@@ -1,8 +1,9 @@
-import { BadRequestException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { BadRequestException, ConflictException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
-import { TaskRun } from './task-run';
+import type { TaskRun } from './task-run';
+import { WorkerHost } from './worker-host';
 
 export const WORKER_TOKEN = Symbol('WORKER_TOKEN');
 
@@ -30,7 +31,13 @@ export class WorkerTokenGuard implements CanActivate {
 @Controller()
 @UseGuards(WorkerTokenGuard)
 export class ControlController {
-  constructor(private readonly run: TaskRun) {}
+  constructor(private readonly host: WorkerHost) {}
+
+  private get run(): TaskRun {
+    const run = this.host.run;
+    if (!run) throw new ConflictException('this worker runs no task');
+    return run;
+  }
 
   @Get('status')
   status(): WorkerStatus {

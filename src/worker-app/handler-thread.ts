@@ -1,16 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadTaskTypeModule } from '../task-types/load-task-type';
+import { parentPort } from 'node:worker_threads';
 import type { TaskContext } from '../task-types/task-type';
+import { loadTaskHandler } from './load-task-handler';
 import { RunFlags } from './run-flags';
-import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerRunData, HandlerToControl } from './thread-protocol';
+
+/**
+ * One task's handler, in a thread of its own. Threads are started ahead of
+ * their task and used once: every task gets a fresh module registry and
+ * fresh globals, so nothing leaks from one task to the next.
+ */
 
 /** Progress reaches the control thread at most this often; the last value is never lost. */
 const PROGRESS_EVERY_MS = 50;
 const SLEEP_SLICE_MS = 50;
 
-const data = workerData as HandlerThreadData;
-const flags = new RunFlags(data.flags);
+let data!: HandlerRunData;
+let flags!: RunFlags;
 const abort = new AbortController();
 const post = (message: HandlerToControl) => parentPort!.postMessage(message);
 
@@ -58,11 +64,12 @@ const ctx: TaskContext = {
   },
 };
 
-let go: () => void;
-const released = new Promise<void>((resolve) => (go = resolve));
-
 parentPort!.on('message', (message: ControlToHandler) => {
-  if (message?.type === 'run') go();
+  if (message?.type === 'run' && !data) {
+    data = message.data;
+    flags = new RunFlags(data.flags);
+    void main();
+  }
   if (message?.type === 'abort' && !abort.signal.aborted) abort.abort();
 });
 
@@ -71,11 +78,9 @@ function serialisedSize(result: unknown): number {
 }
 
 async function main(): Promise<void> {
-  // Loading the module overlaps the control server's boot; running waits until the task is `running`.
-  const definition = loadTaskTypeModule(data.module);
-  await released;
   try {
-    const result = await definition.run(data.input, ctx);
+    const run = loadTaskHandler(data.module);
+    const result = await run(data.input, ctx);
     flushProgress();
     const size = serialisedSize(result);
     if (size > data.maxResultBytes) {
@@ -89,5 +94,3 @@ async function main(): Promise<void> {
     else post({ type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) });
   }
 }
-
-void main();
