@@ -22,8 +22,12 @@ const post = (message: HandlerToControl) => parentPort!.postMessage(message);
 
 let pendingProgress: HandlerToControl | null = null;
 let lastProgressAt = 0;
+/** Sends a held-back value once the handler yields, so a task that reports and then waits is not shown stale. */
+let flushTimer: NodeJS.Timeout | null = null;
 
 function flushProgress(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
   if (pendingProgress) post(pendingProgress);
   pendingProgress = null;
   lastProgressAt = performance.now();
@@ -46,7 +50,9 @@ const ctx: TaskContext = {
   progress(percent, info) {
     const progress = Math.min(100, Math.max(0, Number(percent) || 0));
     pendingProgress = { type: 'progress', progress, info: info ?? null };
-    if (performance.now() - lastProgressAt >= PROGRESS_EVERY_MS) flushProgress();
+    const sinceLast = performance.now() - lastProgressAt;
+    if (sinceLast >= PROGRESS_EVERY_MS) flushProgress();
+    else flushTimer ??= setTimeout(flushProgress, PROGRESS_EVERY_MS - sinceLast);
     checkpoint();
   },
   checkpoint,
