@@ -79,6 +79,8 @@ parentPort!.on('message', (message: ControlToHandler) => {
   if (message?.type === 'abort' && !abort.signal.aborted) abort.abort();
 });
 
+post({ type: 'standby' });
+
 function serialisedSize(result: unknown): number {
   return Buffer.byteLength(JSON.stringify(result ?? null));
 }

@@ -83,6 +83,8 @@ export class TaskRun {
 
   private onHandlerMessage(message: HandlerToControl): void {
     switch (message.type) {
+      case 'standby':
+        return;
       case 'progress':
         this.progress = message.progress;
         this.progressInfo = message.info;

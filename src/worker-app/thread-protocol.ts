@@ -13,6 +13,8 @@ export type ControlToHandler = { type: 'run'; data: HandlerRunData } | { type: '
 
 /** Handler thread -> control thread. */
 export type HandlerToControl =
+  /** The thread has booted and waits for its task. */
+  | { type: 'standby' }
   | { type: 'progress'; progress: number; info: Record<string, unknown> | null }
   | { type: 'parked' }
   | { type: 'unparked' }

@@ -6,14 +6,21 @@ import { TaskRun } from './task-run';
 const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
 const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
 
+/** A handler thread started ahead of its task, and when it has booted. */
+interface SpareThread {
+  thread: Worker;
+  booted: Promise<void>;
+}
+
 /**
- * The tasks of one worker process, one at a time. A handler thread is always
- * started ahead, so a task only has to hand it its input; after the outcome
- * that thread is torn down and the next one started before reporting `idle`.
+ * The tasks of one worker process, one at a time. Each task gets a thread of
+ * its own, booted ahead: the next task's thread boots while the current task
+ * runs, so a task only has to hand its thread the input. After the outcome
+ * the task's thread is torn down, and `idle` waits until the next one is up.
  */
 export class WorkerHost {
   private current: TaskRun | null = null;
-  private spare: Worker;
+  private spare: SpareThread;
 
   constructor(private readonly report: (message: WorkerMessage) => void) {
     this.spare = this.startThread();
@@ -26,8 +33,9 @@ export class WorkerHost {
 
   start(task: TaskAssignment): void {
     if (this.current) return;
-    const thread = this.spare;
+    const { thread } = this.spare;
     thread.removeAllListeners('exit');
+    this.spare = this.startThread();
     this.current = new TaskRun(task, thread, (message) => {
       this.report(message);
       if (OUTCOMES.has(message.type)) void this.retire(thread);
@@ -37,20 +45,23 @@ export class WorkerHost {
 
   private async retire(thread: Worker): Promise<void> {
     // Whatever the handler left behind (timers, sockets, globals) dies with its thread.
-    await thread.terminate();
-    this.spare = this.startThread();
+    await Promise.all([thread.terminate(), this.spare.booted]);
     this.current = null;
     this.report({ type: 'idle' });
   }
 
-  private startThread(): Worker {
+  private startThread(): SpareThread {
     const thread = new Worker(HANDLER_THREAD);
-    // A spare thread that dies unused is replaced; a used one is watched by its TaskRun.
+    const booted = new Promise<void>((resolve) => {
+      thread.once('message', () => resolve());
+      thread.once('exit', () => resolve());
+    });
+    // A spare that dies unused is replaced; a used one is watched by its TaskRun.
     thread.once('exit', () => {
-      if (this.spare === thread && !this.current) this.spare = this.startThread();
+      if (this.spare.thread === thread) this.spare = this.startThread();
     });
     thread.on('error', () => {});
     thread.unref();
-    return thread;
+    return { thread, booted };
   }
 }
