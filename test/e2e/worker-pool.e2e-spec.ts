@@ -61,7 +61,10 @@ describe('warm pool', () => {
   });
 
   it('gives each task in the same child a fresh handler: module state does not carry over', async () => {
+    // With every child idle the pool hands out the same (first) one each time.
+    await waitForWorkers(service, (w) => idle(w).length === 2);
     const first = await run(service, 'fixture_module_counter');
+    await waitForWorkers(service, (w) => idle(w).length === 2);
     const second = await run(service, 'fixture_module_counter');
     expect(second.worker).toBe(first.worker);
     expect(first.result).toMatchObject({ runs: 1, global_runs: 1, pid: first.worker });
@@ -125,12 +128,15 @@ describe('pool limits', () => {
       WORKER_IDLE_TIMEOUT_MS: '500',
     });
     try {
+      const allIdle = () => waitForWorkers(service, (ws) => ws.length > 0 && ws.every((w) => w.state === 'idle'));
       const small = await run(service, 'fixture_allocate', { mb: 1 });
       expect(small.status).toBe('completed');
+      await allIdle();
       const big = await run(service, 'fixture_allocate', { mb: 240 });
       expect(big.status).toBe('completed');
       expect(big.worker).toBe(small.worker);
       await waitUntil(() => processGone(big.worker), 3000);
+      await allIdle();
       const after = await run(service, 'fixture_allocate', { mb: 1 });
       expect(after.worker).not.toBe(big.worker);
       await sleep(300);
