@@ -7,20 +7,22 @@ import { WorkerHost } from './worker-host';
 
 export const WORKER_TOKEN = Symbol('WORKER_TOKEN');
 
+/** The worker's secret; null until the supervisor has sent it, and until then every request is refused. */
+export interface WorkerToken {
+  value: string | null;
+}
+
 /** How long `POST /control` waits for the handler to park before answering. */
 const PARK_WAIT_MS = 1000;
 
 @Injectable()
 export class WorkerTokenGuard implements CanActivate {
-  private readonly expected: Buffer;
-
-  constructor(@Inject(WORKER_TOKEN) token: string) {
-    this.expected = Buffer.from(token);
-  }
+  constructor(@Inject(WORKER_TOKEN) private readonly token: WorkerToken) {}
 
   canActivate(context: ExecutionContext): boolean {
+    const expected = Buffer.from(this.token.value ?? '');
     const given = Buffer.from(String(context.switchToHttp().getRequest<Request>().headers[WORKER_TOKEN_HEADER] ?? ''));
-    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
+    if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new UnauthorizedException('missing or wrong worker token');
     }
     return true;

@@ -1,9 +1,10 @@
 import { parseSupervisorMessage, type WorkerMessage } from '../workers/worker-protocol';
 import { WorkerHost } from './worker-host';
+import type { WorkerToken } from './control.controller';
 
 /**
  * Entry of a worker process. It boots its control app on an OS-chosen
- * loopback port once the supervisor has sent its token, reports `ready`, and
+ * loopback port, reports `ready` once the supervisor has sent its token, and
  * then runs the tasks it is given, one at a time, until it is told to go
  * (IPC disconnect) or killed.
  */
@@ -13,24 +14,29 @@ function send(message: WorkerMessage, then?: () => void): void {
   process.send!(message, undefined, {}, (error) => (error ? process.exit(1) : then?.()));
 }
 
-const host = new WorkerHost((message) => send(message));
-let booted = false;
-
 // Without its supervisor a worker has no purpose: leave no orphan behind.
 process.on('disconnect', () => process.exit(0));
 
+const host = new WorkerHost((message) => send(message));
+const token: WorkerToken = { value: null };
+let started: Promise<number> | null = null;
+
 process.on('message', (raw) => {
   const message = parseSupervisorMessage(raw);
-  if (message?.type === 'boot' && !booted) {
-    booted = true;
-    // Required here, not at the top: the `online` round trip overlaps loading Nest.
-    const { bootControlApp } = require('./control-app') as typeof import('./control-app');
-    bootControlApp(host, message.token).then(
-      (port) => send({ type: 'ready', port }),
+  if (message?.type === 'boot' && !token.value) {
+    token.value = message.token;
+    started!.then(
+      (port) => {
+        host.prepare();
+        send({ type: 'ready', port });
+      },
       (error) => send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: String(error?.message ?? error) } }, () => process.exit(1)),
     );
   }
-  if (message?.type === 'start' && booted) host.start(message.task);
+  if (message?.type === 'start' && token.value) host.start(message.task);
 });
 
 send({ type: 'online' });
+// Booting does not wait for the token: it only has to be there before the first request is let in.
+const { bootControlApp } = require('./control-app') as typeof import('./control-app');
+started = bootControlApp(host, token);

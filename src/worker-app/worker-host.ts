@@ -20,10 +20,13 @@ interface SpareThread {
  */
 export class WorkerHost {
   private current: TaskRun | null = null;
-  private spare: SpareThread;
+  private spare!: SpareThread;
 
-  constructor(private readonly report: (message: WorkerMessage) => void) {
-    this.spare = this.startThread();
+  constructor(private readonly report: (message: WorkerMessage) => void) {}
+
+  /** Boots the first handler thread; called once the control app is up, so the two do not compete for the CPU. */
+  prepare(): void {
+    this.spare ??= this.startThread();
   }
 
   /** The task running now, if any. */
@@ -33,6 +36,7 @@ export class WorkerHost {
 
   start(task: TaskAssignment): void {
     if (this.current) return;
+    this.prepare();
     const { thread } = this.spare;
     thread.removeAllListeners('exit');
     this.spare = this.startThread();

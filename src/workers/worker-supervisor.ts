@@ -217,6 +217,8 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
         return this.logger.log(`task ${worker.taskId}: ${message.message}`);
       case 'completed':
         worker.reported = message.type;
+        // Its thread is being torn down; a deadline firing now would cost the process for nothing.
+        worker.deadline.clear();
         return this.finish(worker, 'completed', { result: message.result, progress: 100 });
       case 'failed':
         worker.reported = message.type;
