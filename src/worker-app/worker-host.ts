@@ -39,16 +39,19 @@ export class WorkerHost {
     this.prepare();
     const { thread } = this.spare;
     thread.removeAllListeners('exit');
-    this.spare = this.startThread();
     this.current = new TaskRun(task, thread, (message) => {
       this.report(message);
       if (OUTCOMES.has(message.type)) void this.retire(thread);
     });
     this.current.run();
+    // After the task is on its way: starting a thread takes this thread a few milliseconds.
+    setImmediate(() => (this.spare = this.startThread()));
   }
 
   private async retire(thread: Worker): Promise<void> {
     // Whatever the handler left behind (timers, sockets, globals) dies with its thread.
+    // Immediates run in order: once this one has, `start` has replaced the spare.
+    await new Promise((resolve) => setImmediate(resolve));
     await Promise.all([thread.terminate(), this.spare.booted]);
     this.current = null;
     this.report({ type: 'idle' });

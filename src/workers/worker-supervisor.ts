@@ -18,6 +18,8 @@ type WorkerState = 'starting' | 'running' | 'paused' | 'terminating';
 interface ActiveWorker {
   taskId: string;
   taskType: string;
+  /** As claimed; the record's status is checked by the `running` transition, not read again. */
+  taskData: Record<string, unknown>;
   timeoutMs: number;
   child: PoolChild;
   process: WorkerProcess;
@@ -93,6 +95,7 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     const worker: ActiveWorker = {
       taskId: task.task_id,
       taskType: task.task_type,
+      taskData: task.task_data,
       timeoutMs: task.timeout_ms,
       child,
       process: child.process,
@@ -255,9 +258,6 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
 
   private async assign(worker: ActiveWorker): Promise<void> {
     if (worker.bootTimer) clearTimeout(worker.bootTimer);
-    const record = await this.store.get(worker.taskId);
-    // Terminated while its worker booted.
-    if (record?.status !== 'starting') return this.halt(worker, false);
     let module: string;
     try {
       module = this.registry.get(worker.taskType).handlerPath;
@@ -269,7 +269,7 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     const task = {
       task_id: worker.taskId,
       task_type: worker.taskType,
-      task_data: record.task_data,
+      task_data: worker.taskData,
       module,
       max_result_bytes: this.config.maxResultBytes,
     };
