@@ -26,7 +26,7 @@ function metricRows(raw) {
 function markdownTable(machine, rows, smoke) {
   const mark = (pass) => (pass === null ? '–' : pass ? 'met' : '**not met**');
   const lines = [
-    `${smoke ? 'Smoke run (tiny sizes, not comparable), ' : ''}${machine.date.slice(0, 16).replace('T', ' ')} UTC, ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, ${machine.platform}`,
+    `${smoke ? 'Smoke run (tiny sizes, not comparable), ' : ''}${machine.date.slice(0, 16).replace('T', ' ')} UTC, ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, ${machine.platform}, load average ${machine.load_average_1m_at_start} at start`,
     '',
     '| # | metric | measured | goal | |',
     '| --- | --- | --- | --- | --- |',

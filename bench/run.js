@@ -1,6 +1,6 @@
 // `npm run bench` (or `npm run bench:smoke` for tiny sizes): measures the service against its goals and
 // BullMQ's sandboxed processors on this machine, and writes bench/results/latest.{json,md} and README's table.
-const { availableParallelism, cpus: cpuList } = require('node:os');
+const { availableParallelism, cpus: cpuList, loadavg } = require('node:os');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { BenchService, ROOT } = require('./bench-service');
@@ -27,6 +27,8 @@ async function withService(env, measure) {
 async function main() {
   const log = (what) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
   const raw = {};
+  // Other work on the machine skews every number; the table says how busy it was when the run began.
+  const loadAtStart = loadavg()[0];
   // First, while nothing else of the benchmark runs.
   log('3. cold boot');
   raw.cold_boot = await coldBoot(sizes.boots);
@@ -50,7 +52,7 @@ async function main() {
   log('BullMQ peer');
   raw.bullmq = await bullmqPeer({ concurrency: cpus, latencySamples: sizes.latencySamples, throughputJobs: sizes.throughputTasks });
 
-  const machine = { cpu_model: cpuList()[0]?.model ?? 'unknown', cpus, node: process.version, platform: process.platform, date: new Date().toISOString() };
+  const machine = { cpu_model: cpuList()[0]?.model ?? 'unknown', cpus, node: process.version, platform: process.platform, date: new Date().toISOString(), load_average_1m_at_start: Math.round(loadAtStart * 100) / 100 };
   const metrics = metricRows(raw);
   const results = { smoke, sizes, machine, metrics, raw };
   const table = markdownTable(machine, metrics, smoke);
