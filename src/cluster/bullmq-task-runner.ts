@@ -3,6 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { PATIENT_TASK_STORE, type TaskStore } from '../store/task-store';
 import { ACTIVE_STATUSES } from '../tasks/task';
+import { TaskTypeRegistry } from '../task-types/task-type-registry';
 import { WorkerSupervisor } from '../workers/worker-supervisor';
 import { bullPrefix, QUEUE_NAME } from './bullmq-task-queue';
 import { NodeRegistry } from './node-registry';
@@ -25,11 +26,18 @@ export class BullmqTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     private readonly supervisor: WorkerSupervisor,
     private readonly nodes: NodeRegistry,
     private readonly recovery: TaskRecovery,
+    private readonly types: TaskTypeRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.nodes.onFenced(() => void this.supervisor.shutdown());
+    // Cut off from Redis, this node is about to be declared dead and its retry-safe tasks run
+    // elsewhere: stop those here first, so none runs twice at once. Other tasks carry on; if the
+    // cluster has recorded them interrupted meanwhile, their late outcome loses the compare-and-set.
+    this.nodes.onFenced(() => {
+      const reason = { code: 'NODE_LOST', message: 'this node lost contact with Redis while the task ran' };
+      void this.supervisor.interrupt((type) => this.types.isRetrySafe(type), reason);
+    });
     const connection = createRedisClient(this.config.redisUrl, 'patient', 'worker');
     this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), {
       connection,

@@ -27,7 +27,7 @@ describe('TaskRecovery', () => {
     withoutJob: async (ids: string[]) => ids.filter((id) => jobless.has(id)),
   } as unknown as BullmqTaskQueue;
   const types = {
-    get: (name: string) => ({ definition: { retrySafe: name === 'safe' } }),
+    isRetrySafe: (name: string) => name === 'safe',
   } as unknown as TaskTypeRegistry;
   const recovery = new TaskRecovery(config, store, nodes, queue, types);
 

@@ -74,7 +74,7 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Settles a task whose node is gone; returns the record as it now stands. */
   async recover(task: TaskRecord): Promise<TaskRecord | null> {
-    const retry = this.isRetrySafe(task.task_type) && task.attempts < MAX_ATTEMPTS;
+    const retry = this.types.isRetrySafe(task.task_type) && task.attempts < MAX_ATTEMPTS;
     if (retry) {
       const requeued = await this.store.transition(task.task_id, sourcesOf('queued'), 'queued', {
         node: null, worker: null, worker_server: null, started_at: null, progress: 0, progress_info: null,
@@ -94,11 +94,4 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
     return interrupted ?? this.store.get(task.task_id);
   }
 
-  private isRetrySafe(taskType: string): boolean {
-    try {
-      return this.types.get(taskType).definition.retrySafe === true;
-    } catch {
-      return false;
-    }
-  }
 }

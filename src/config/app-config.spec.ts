@@ -19,6 +19,16 @@ describe('loadAppConfig', () => {
     expect(config.dataDir).toMatch(/data$/);
   });
 
+  it('applies the documented pool defaults', () => {
+    expect(loadAppConfig({})).toMatchObject({
+      workerPoolMin: 1,
+      maxTasksPerWorker: 100,
+      workerMaxRssBytes: 512 * 1024 * 1024,
+      workerIdleTimeoutMs: 30000,
+      workerNice: 10,
+    });
+  });
+
   it('reads numbers and paths from the environment', () => {
     const config = loadAppConfig({ PORT: '9001', MAX_CONCURRENCY: '3', TASKS_DIR: 'tasks:/opt/more' });
     expect(config.port).toBe(9001);
@@ -32,6 +42,12 @@ describe('loadAppConfig', () => {
     ['TERMINATE_GRACE_MS', '-1'],
     ['LOG_LEVEL', 'loud'],
     ['MONITOR_CRON', 'every ten seconds'],
+    ['WORKER_NICE', '20'],
+    ['WORKER_NICE', '-21'],
+    ['WORKER_POOL_MIN', '-1'],
+    ['MAX_TASKS_PER_WORKER', '0'],
+    ['WORKER_MAX_RSS_MB', 'lots'],
+    ['WORKER_IDLE_TIMEOUT_MS', '10'],
   ])('refuses %s=%s naming the setting', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
   });

@@ -53,6 +53,22 @@ class Environment {
   @Transform(emptyAsUnset) @IsOptional() @IsString() @MinLength(1)
   TASKS_DIR?: string;
 
+  // Warm worker pool (issue 4).
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(1024)
+  WORKER_POOL_MIN = 1;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
+  MAX_TASKS_PER_WORKER = 100;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(32) @Max(1024 * 1024)
+  WORKER_MAX_RSS_MB = 512;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(100) @Max(MAX_INT)
+  WORKER_IDLE_TIMEOUT_MS = 30000;
+
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(-20) @Max(19)
+  WORKER_NICE = 10;
+
   // Shared mode: several nodes on one Redis.
   @Transform(emptyAsUnset) @IsIn(['embedded', 'bullmq'])
   QUEUE: 'embedded' | 'bullmq' = 'embedded';
@@ -106,6 +122,13 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
     logLevel: parsed.LOG_LEVEL,
     /** TASKS_DIR is a list of folders, separated by ':' like PATH. */
     tasksDirs: (parsed.TASKS_DIR ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),
+    // An API node runs no tasks, so it keeps no warm workers.
+    workerPoolMin: parsed.ROLE === 'api' ? 0 : parsed.WORKER_POOL_MIN,
+    maxTasksPerWorker: parsed.MAX_TASKS_PER_WORKER,
+    workerMaxRssBytes: parsed.WORKER_MAX_RSS_MB * 1024 * 1024,
+    workerIdleTimeoutMs: parsed.WORKER_IDLE_TIMEOUT_MS,
+    /** Niceness of worker processes; below the service's own it needs CAP_SYS_NICE. */
+    workerNice: parsed.WORKER_NICE,
     queue: parsed.QUEUE,
     role: parsed.ROLE,
     redisUrl: parsed.REDIS_URL,

@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { defineTaskType } from './task-type';
-
-const SECTIONS = ['collect', 'aggregate', 'analyse', 'format', 'publish'];
+import { run } from './generate-report.handler';
 
 export class GenerateReportInput {
   @ApiPropertyOptional({ description: 'Kind of report.', default: 'summary', example: 'detailed', minLength: 1, maxLength: 100 })
@@ -21,17 +20,5 @@ export default defineTaskType({
   defaultTimeoutMs: 300_000,
   // Pure computation: running it again changes nothing outside.
   retrySafe: true,
-  async run(input, ctx) {
-    const sections: Record<string, { generated_at: string }> = {};
-    for (const [index, section] of SECTIONS.entries()) {
-      await ctx.sleep(input.step_ms);
-      sections[section] = { generated_at: new Date().toISOString() };
-      ctx.progress(((index + 1) / SECTIONS.length) * 100, { section });
-    }
-    return {
-      report_type: input.report_type,
-      generated_at: new Date().toISOString(),
-      report_data: { sections, section_count: SECTIONS.length },
-    };
-  },
+  run,
 });

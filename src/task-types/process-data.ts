@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsInt, Max, Min } from 'class-validator';
 import { defineTaskType } from './task-type';
-
-const STEPS = 10;
+import { run } from './process-data.handler';
 
 export class ProcessDataInput {
   @ApiPropertyOptional({ description: 'Items to process.', type: 'array', items: {}, default: [], example: [1, 2, 3, 4, 5] })
@@ -19,11 +18,5 @@ export default defineTaskType({
   description: 'Processes a list of items in 10 steps, reporting progress after each (IO-bound).',
   input: ProcessDataInput,
   defaultTimeoutMs: 300_000,
-  async run(input, ctx) {
-    for (let step = 1; step <= STEPS; step++) {
-      await ctx.sleep(input.step_ms);
-      ctx.progress((step / STEPS) * 100, { step, steps: STEPS });
-    }
-    return { processed_items: input.items.length, success: true };
-  },
+  run,
 });

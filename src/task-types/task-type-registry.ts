@@ -9,14 +9,17 @@ import { InvalidTaskDataError, UnknownTaskTypeError } from '../tasks/task-errors
 import { loadTaskTypeModule } from './load-task-type';
 import type { TaskTypeDefinition } from './task-type';
 
-export const BUILT_IN_TASK_MODULES = ['process-data', 'generate-report', 'cpu-intensive'].map((name) =>
-  require.resolve(`./${name}`),
-);
+const BUILT_IN_NAMES = ['process-data', 'generate-report', 'cpu-intensive'];
+export const BUILT_IN_TASK_MODULES = BUILT_IN_NAMES.map((name) => require.resolve(`./${name}`));
+/** Built-ins keep `run` in a module of its own, which spares workers their DTOs' Swagger and class-validator. */
+const BUILT_IN_HANDLERS = new Map(BUILT_IN_NAMES.map((name) => [require.resolve(`./${name}`), require.resolve(`./${name}.handler`)]));
 
 export interface RegisteredTaskType {
   definition: TaskTypeDefinition;
-  /** The compiled module the worker loads to run the handler. */
+  /** The compiled module that defines the type. */
   modulePath: string;
+  /** The compiled module a worker loads to run the handler. */
+  handlerPath: string;
 }
 
 export type JsonSchema = Record<string, unknown>;
@@ -44,7 +47,7 @@ export class TaskTypeRegistry {
     const definition = loadTaskTypeModule(modulePath);
     const clash = this.types.get(definition.name);
     if (clash) throw new Error(`task type ${definition.name} is defined twice: ${clash.modulePath} and ${modulePath}`);
-    this.types.set(definition.name, { definition, modulePath });
+    this.types.set(definition.name, { definition, modulePath, handlerPath: BUILT_IN_HANDLERS.get(modulePath) ?? modulePath });
     if (!BUILT_IN_TASK_MODULES.includes(modulePath)) this.logger.log(`registered task type ${definition.name} from ${modulePath}`);
   }
 
@@ -85,6 +88,11 @@ export class TaskTypeRegistry {
       input_schema: this.schemas[definition.input.name] ?? {},
       defaults: { ...new definition.input() },
     }));
+  }
+
+  /** False for unknown types: running something twice needs the type's word that it is harmless. */
+  isRetrySafe(name: string): boolean {
+    return this.types.get(name)?.definition.retrySafe === true;
   }
 
   timeoutOf(name: string): number {

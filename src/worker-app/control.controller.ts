@@ -1,25 +1,28 @@
-import { BadRequestException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { BadRequestException, ConflictException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
-import { TaskRun } from './task-run';
+import type { TaskRun } from './task-run';
+import { WorkerHost } from './worker-host';
 
 export const WORKER_TOKEN = Symbol('WORKER_TOKEN');
+
+/** The worker's secret; null until the supervisor has sent it, and until then every request is refused. */
+export interface WorkerToken {
+  value: string | null;
+}
 
 /** How long `POST /control` waits for the handler to park before answering. */
 const PARK_WAIT_MS = 1000;
 
 @Injectable()
 export class WorkerTokenGuard implements CanActivate {
-  private readonly expected: Buffer;
-
-  constructor(@Inject(WORKER_TOKEN) token: string) {
-    this.expected = Buffer.from(token);
-  }
+  constructor(@Inject(WORKER_TOKEN) private readonly token: WorkerToken) {}
 
   canActivate(context: ExecutionContext): boolean {
+    const expected = Buffer.from(this.token.value ?? '');
     const given = Buffer.from(String(context.switchToHttp().getRequest<Request>().headers[WORKER_TOKEN_HEADER] ?? ''));
-    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
+    if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new UnauthorizedException('missing or wrong worker token');
     }
     return true;
@@ -30,7 +33,13 @@ export class WorkerTokenGuard implements CanActivate {
 @Controller()
 @UseGuards(WorkerTokenGuard)
 export class ControlController {
-  constructor(private readonly run: TaskRun) {}
+  constructor(private readonly host: WorkerHost) {}
+
+  private get run(): TaskRun {
+    const run = this.host.run;
+    if (!run) throw new ConflictException('this worker runs no task');
+    return run;
+  }
 
   @Get('status')
   status(): WorkerStatus {

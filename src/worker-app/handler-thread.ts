@@ -1,23 +1,33 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadTaskTypeModule } from '../task-types/load-task-type';
+import { parentPort } from 'node:worker_threads';
 import type { TaskContext } from '../task-types/task-type';
+import { loadTaskHandler } from './load-task-handler';
 import { RunFlags } from './run-flags';
-import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerRunData, HandlerToControl } from './thread-protocol';
+
+/**
+ * One task's handler, in a thread of its own. Threads are started ahead of
+ * their task and used once: every task gets a fresh module registry and
+ * fresh globals, so nothing leaks from one task to the next.
+ */
 
 /** Progress reaches the control thread at most this often; the last value is never lost. */
 const PROGRESS_EVERY_MS = 50;
 const SLEEP_SLICE_MS = 50;
 
-const data = workerData as HandlerThreadData;
-const flags = new RunFlags(data.flags);
+let data!: HandlerRunData;
+let flags!: RunFlags;
 const abort = new AbortController();
 const post = (message: HandlerToControl) => parentPort!.postMessage(message);
 
 let pendingProgress: HandlerToControl | null = null;
 let lastProgressAt = 0;
+/** Sends a held-back value once the handler yields, so a task that reports and then waits is not shown stale. */
+let flushTimer: NodeJS.Timeout | null = null;
 
 function flushProgress(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
   if (pendingProgress) post(pendingProgress);
   pendingProgress = null;
   lastProgressAt = performance.now();
@@ -40,7 +50,9 @@ const ctx: TaskContext = {
   progress(percent, info) {
     const progress = Math.min(100, Math.max(0, Number(percent) || 0));
     pendingProgress = { type: 'progress', progress, info: info ?? null };
-    if (performance.now() - lastProgressAt >= PROGRESS_EVERY_MS) flushProgress();
+    const sinceLast = performance.now() - lastProgressAt;
+    if (sinceLast >= PROGRESS_EVERY_MS) flushProgress();
+    else flushTimer ??= setTimeout(flushProgress, PROGRESS_EVERY_MS - sinceLast);
     checkpoint();
   },
   checkpoint,
@@ -58,24 +70,25 @@ const ctx: TaskContext = {
   },
 };
 
-let go: () => void;
-const released = new Promise<void>((resolve) => (go = resolve));
-
 parentPort!.on('message', (message: ControlToHandler) => {
-  if (message?.type === 'run') go();
+  if (message?.type === 'run' && !data) {
+    data = message.data;
+    flags = new RunFlags(data.flags);
+    void main();
+  }
   if (message?.type === 'abort' && !abort.signal.aborted) abort.abort();
 });
+
+post({ type: 'standby' });
 
 function serialisedSize(result: unknown): number {
   return Buffer.byteLength(JSON.stringify(result ?? null));
 }
 
 async function main(): Promise<void> {
-  // Loading the module overlaps the control server's boot; running waits until the task is `running`.
-  const definition = loadTaskTypeModule(data.module);
-  await released;
   try {
-    const result = await definition.run(data.input, ctx);
+    const run = loadTaskHandler(data.module);
+    const result = await run(data.input, ctx);
     flushProgress();
     const size = serialisedSize(result);
     if (size > data.maxResultBytes) {
@@ -89,5 +102,3 @@ async function main(): Promise<void> {
     else post({ type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) });
   }
 }
-
-void main();

@@ -1,11 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import { parseSupervisorMessage, type SupervisorMessage, type WorkerMessage } from '../workers/worker-protocol';
-import { TaskRun } from './task-run';
+import { parseSupervisorMessage, type WorkerMessage } from '../workers/worker-protocol';
+import { WorkerHost } from './worker-host';
+import type { WorkerToken } from './control.controller';
 
 /**
- * Entry of a worker process. It runs one task: boots its control app on an
- * OS-chosen loopback port, reports `ready`, runs the handler and exits after
- * reporting the outcome.
+ * Entry of a worker process. It boots its control app on an OS-chosen
+ * loopback port, reports `ready` once the supervisor has sent its token, and
+ * then runs the tasks it is given, one at a time, until it is told to go
+ * (IPC disconnect) or killed.
  */
 
 function send(message: WorkerMessage, then?: () => void): void {
@@ -13,37 +14,29 @@ function send(message: WorkerMessage, then?: () => void): void {
   process.send!(message, undefined, {}, (error) => (error ? process.exit(1) : then?.()));
 }
 
-const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
-
-async function run(message: SupervisorMessage): Promise<void> {
-  const taskRun = new TaskRun(message.task, (report) =>
-    send(report, OUTCOMES.has(report.type) ? () => process.exit(0) : undefined),
-  );
-  taskRun.load();
-  // Nest loads after the handler thread has started loading the task's module, so both overlap.
-  require('reflect-metadata');
-  const { NestFactory } = await import('@nestjs/core');
-  const { WorkerAppModule } = await import('./worker-app.module');
-  const app = await NestFactory.create(WorkerAppModule.forRun(taskRun, message.token), { logger: ['error', 'warn'] });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  send({ type: 'ready', port });
-  taskRun.run();
-}
-
 // Without its supervisor a worker has no purpose: leave no orphan behind.
 process.on('disconnect', () => process.exit(0));
 
-let started = false;
+const host = new WorkerHost((message) => send(message));
+const token: WorkerToken = { value: null };
+let started: Promise<number> | null = null;
+
 process.on('message', (raw) => {
   const message = parseSupervisorMessage(raw);
-  if (!message || started) return;
-  started = true;
-  run(message).catch((error) => {
-    send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: String(error?.message ?? error) } }, () =>
-      process.exit(1),
+  if (message?.type === 'boot' && !token.value) {
+    token.value = message.token;
+    started!.then(
+      (port) => {
+        host.prepare();
+        send({ type: 'ready', port });
+      },
+      (error) => send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: String(error?.message ?? error) } }, () => process.exit(1)),
     );
-  });
+  }
+  if (message?.type === 'start' && token.value) host.start(message.task);
 });
 
 send({ type: 'online' });
+// Booting does not wait for the token: it only has to be there before the first request is let in.
+const { bootControlApp } = require('./control-app') as typeof import('./control-app');
+started = bootControlApp(host, token);

@@ -1,10 +1,7 @@
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { TaskAssignment, WorkerMessage, WorkerStatus } from '../workers/worker-protocol';
 import { RunFlags } from './run-flags';
-import type { HandlerThreadData, HandlerToControl } from './thread-protocol';
-
-const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
+import type { HandlerRunData, HandlerToControl } from './thread-protocol';
 
 /**
  * One task inside a worker process: runs its handler in a thread so this
@@ -14,7 +11,6 @@ const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
 export class TaskRun {
   private readonly flags = new RunFlags();
   private readonly startedAt = Date.now();
-  private thread: Worker | null = null;
   private progress = 0;
   private progressInfo: Record<string, unknown> | null = null;
   private parked = false;
@@ -23,27 +19,24 @@ export class TaskRun {
 
   constructor(
     readonly task: TaskAssignment,
+    /** A fresh handler thread, started ahead and used for this task only. */
+    private readonly thread: Worker,
     private readonly report: (message: WorkerMessage) => void,
   ) {}
 
-  /** Starts the handler thread, which loads the task's module and waits for `run`. */
-  load(): void {
-    const data: HandlerThreadData = {
+  run(): void {
+    const data: HandlerRunData = {
       module: this.task.module,
       input: this.task.task_data,
       flags: this.flags.buffer,
       maxResultBytes: this.task.max_result_bytes,
     };
-    this.thread = new Worker(HANDLER_THREAD, { workerData: data });
     this.thread.on('message', (message: HandlerToControl) => this.onHandlerMessage(message));
     this.thread.on('error', (error) => this.finish({ type: 'failed', error: { code: 'HANDLER_CRASHED', message: error.message } }));
     this.thread.on('exit', (code) =>
       this.finish({ type: 'failed', error: { code: 'HANDLER_EXITED', message: `handler exited (code ${code}) without a result` } }),
     );
-  }
-
-  run(): void {
-    this.thread!.postMessage({ type: 'run' });
+    this.thread.postMessage({ type: 'run', data });
   }
 
   /** Asks the handler to park; resolves true once it has, false if it has not within `waitMs`. */
@@ -69,7 +62,7 @@ export class TaskRun {
   /** Fires the handler's AbortSignal; a parked handler wakes to see it. */
   terminate(): void {
     this.flags.requestAbort();
-    this.thread?.postMessage({ type: 'abort' });
+    this.thread.postMessage({ type: 'abort' });
   }
 
   status(): WorkerStatus {
@@ -90,6 +83,8 @@ export class TaskRun {
 
   private onHandlerMessage(message: HandlerToControl): void {
     switch (message.type) {
+      case 'standby':
+        return;
       case 'progress':
         this.progress = message.progress;
         this.progressInfo = message.info;

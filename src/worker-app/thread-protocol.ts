@@ -1,6 +1,7 @@
 /** Messages between the worker's control thread and its handler thread. */
 
-export interface HandlerThreadData {
+/** What a handler thread needs to run one task; it arrives with `run`, so the thread can start before the task is known. */
+export interface HandlerRunData {
   module: string;
   input: Record<string, unknown>;
   flags: SharedArrayBuffer;
@@ -8,10 +9,12 @@ export interface HandlerThreadData {
 }
 
 /** Control thread -> handler thread. */
-export type ControlToHandler = { type: 'run' } | { type: 'abort' };
+export type ControlToHandler = { type: 'run'; data: HandlerRunData } | { type: 'abort' };
 
 /** Handler thread -> control thread. */
 export type HandlerToControl =
+  /** The thread has booted and waits for its task. */
+  | { type: 'standby' }
   | { type: 'progress'; progress: number; info: Record<string, unknown> | null }
   | { type: 'parked' }
   | { type: 'unparked' }

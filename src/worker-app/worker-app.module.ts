@@ -1,16 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ControlController, WORKER_TOKEN, WorkerTokenGuard } from './control.controller';
-import { TaskRun } from './task-run';
+import { ControlController, WORKER_TOKEN, WorkerTokenGuard, type WorkerToken } from './control.controller';
+import { WorkerHost } from './worker-host';
 
 /** The worker's control micro-app: one controller, nothing of the API's module graph. */
 @Module({})
 export class WorkerAppModule {
-  static forRun(run: TaskRun, token: string): DynamicModule {
+  static forHost(host: WorkerHost, token: WorkerToken): DynamicModule {
     return {
       module: WorkerAppModule,
       controllers: [ControlController],
       providers: [
-        { provide: TaskRun, useValue: run },
+        { provide: WorkerHost, useValue: host },
         { provide: WORKER_TOKEN, useValue: token },
         WorkerTokenGuard,
       ],

@@ -1,9 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseWorkerMessage, type SupervisorMessage, type WorkerMessage } from './worker-protocol';
 
-export const WORKER_ENTRY = join(__dirname, '..', 'worker-app', 'main.js');
+const WORKER_BUNDLE = join(__dirname, '..', 'worker-app', 'worker.bundle.js');
+/** `npm run build` bundles the worker; a plain `tsc` build still works, only slower to boot. */
+export const WORKER_ENTRY = existsSync(WORKER_BUNDLE) ? WORKER_BUNDLE : join(__dirname, '..', 'worker-app', 'main.js');
 
 export interface WorkerExit {
   code: number | null;
@@ -78,8 +81,39 @@ export class WorkerProcess {
 
   /** Resident memory from /proc (Linux); null where that is not available. */
   rssBytes(): number | null {
+    return this.statusField('VmRSS');
+  }
+
+  /** The most resident memory the process has had: a task's peak shows even after its thread is gone. */
+  peakRssBytes(): number | null {
+    return this.statusField('VmHWM');
+  }
+
+  /**
+   * Sets the nice value of every thread the process has now; threads it starts
+   * later inherit it. Returns why it could not, or null.
+   */
+  renice(nice: number): string | null {
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+        try {
+          setPriority(Number(tid), nice);
+        } catch (error) {
+          // The thread ended meanwhile.
+          if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+        }
+      }
+      return null;
+    } catch (error) {
+      // No /proc entry: the process is already gone, nothing to renice.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return (error as Error).message;
+    }
+  }
+
+  private statusField(field: 'VmRSS' | 'VmHWM'): number | null {
+    try {
+      const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
       return match ? Number(match[1]) * 1024 : null;
     } catch {
       return null;

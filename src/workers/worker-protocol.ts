@@ -1,24 +1,29 @@
 /**
  * Messages over the IPC channel between the supervisor and a worker process.
  * One type per direction; a receiver drops anything it does not recognise.
+ *
+ * A worker's life: `online` -> (boot) -> `ready` with its control port, then
+ * for each task: (start) -> progress... -> one outcome -> `idle` once the
+ * task's handler thread is gone and a fresh one waits for the next task.
  */
 
 export interface TaskAssignment {
   task_id: string;
   task_type: string;
   task_data: Record<string, unknown>;
-  /** Compiled module of the task type, chosen by the supervisor from its registry. */
+  /** Compiled module of the task type's handler, chosen by the supervisor from its registry. */
   module: string;
   max_result_bytes: number;
 }
 
 /** Supervisor -> worker. */
-export type SupervisorMessage = {
-  type: 'start';
-  /** Secret the control server demands on every request; it only ever travels over IPC. */
-  token: string;
-  task: TaskAssignment;
-};
+export type SupervisorMessage =
+  | {
+      type: 'boot';
+      /** Secret the control server demands on every request; it only ever travels over IPC. */
+      token: string;
+    }
+  | { type: 'start'; task: TaskAssignment };
 
 export interface ErrorInfo {
   code: string;
@@ -35,10 +40,12 @@ export type WorkerMessage =
   | { type: 'log'; message: string }
   | { type: 'completed'; result: unknown }
   | { type: 'failed'; error: ErrorInfo }
-  | { type: 'aborted' };
+  | { type: 'aborted' }
+  /** The last task's handler thread has ended; the worker can take another task. */
+  | { type: 'idle' };
 
 const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
-  'online', 'ready', 'progress', 'paused', 'resumed', 'log', 'completed', 'failed', 'aborted',
+  'online', 'ready', 'progress', 'paused', 'resumed', 'log', 'completed', 'failed', 'aborted', 'idle',
 ]);
 
 function hasType(message: unknown): message is { type: unknown } {
@@ -63,11 +70,16 @@ export function parseWorkerMessage(message: unknown): WorkerMessage | null {
 }
 
 export function parseSupervisorMessage(message: unknown): SupervisorMessage | null {
-  if (!hasType(message) || message.type !== 'start') return null;
+  if (!hasType(message)) return null;
   const m = message as SupervisorMessage;
-  return typeof m.token === 'string' && typeof m.task?.task_id === 'string' && typeof m.task?.module === 'string'
-    ? m
-    : null;
+  switch (m.type) {
+    case 'boot':
+      return typeof m.token === 'string' && m.token.length > 0 ? m : null;
+    case 'start':
+      return typeof m.task?.task_id === 'string' && typeof m.task?.module === 'string' ? m : null;
+    default:
+      return null;
+  }
 }
 
 /** Header that carries the worker's token on control requests. */

@@ -30,14 +30,27 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('WorkerSupervisor', () => {
   let store: SqliteTaskStore;
   let supervisor: WorkerSupervisor;
+  let children: FakeChild[];
+  /** The child forked last. */
   let child: FakeChild;
-  const config = loadAppConfig({ PROGRESS_WRITE_MS: '10', WORKER_BOOT_TIMEOUT_MS: '200' });
+
+  function makeSupervisor(env: Record<string, string> = {}): WorkerSupervisor {
+    const config = loadAppConfig({ PROGRESS_WRITE_MS: '10', WORKER_BOOT_TIMEOUT_MS: '200', WORKER_POOL_MIN: '0', ...env });
+    const launcher = {
+      launch: (events: WorkerProcessEvents) => {
+        child = new FakeChild();
+        child.pid = 4242 + children.length;
+        children.push(child);
+        return new WorkerProcess(child as never, events);
+      },
+    } as WorkerLauncher;
+    return new WorkerSupervisor(store, config, new TaskTypeRegistry(config), launcher);
+  }
 
   beforeEach(() => {
     store = new SqliteTaskStore(':memory:');
-    child = new FakeChild();
-    const launcher = { launch: (events: WorkerProcessEvents) => new WorkerProcess(child as never, events) } as WorkerLauncher;
-    supervisor = new WorkerSupervisor(store, config, new TaskTypeRegistry(config), launcher);
+    children = [];
+    supervisor = makeSupervisor();
   });
   afterEach(async () => {
     await supervisor.shutdown();
@@ -67,24 +80,22 @@ describe('WorkerSupervisor', () => {
     return task;
   }
 
-  it('hands the task and a secret token to the worker over IPC, then records it running', async () => {
+  it('sends a new worker its secret token over IPC, then the task once it is ready, and records it running', async () => {
     const task = await startTask();
     child.say({ type: 'online' });
     await flush();
-    expect(child.sent).toEqual([
-      {
-        type: 'start',
-        token: expect.stringMatching(/^[\w-]{43}$/),
-        task: expect.objectContaining({ task_id: task.task_id, task_data: { items: [1], }, module: expect.stringContaining('process-data') }),
-      },
-    ]);
+    expect(child.sent).toEqual([{ type: 'boot', token: expect.stringMatching(/^[\w-]{43}$/) }]);
     child.say({ type: 'ready', port: 40001 });
     await flush();
+    expect(child.sent[1]).toEqual({
+      type: 'start',
+      task: expect.objectContaining({ task_id: task.task_id, task_data: { items: [1] }, module: expect.stringContaining('process-data.handler') }),
+    });
     expect(await store.get(task.task_id)).toMatchObject({ status: 'running', worker: 4242, worker_server: '127.0.0.1:40001' });
     expect(supervisor.list()).toEqual([expect.objectContaining({ pid: 4242, task_id: task.task_id, state: 'running' })]);
   });
 
-  it('records progress throttled, then the result, and frees the slot on exit', async () => {
+  it('records progress throttled, then the result, and frees the slot once the worker is idle', async () => {
     const task = await runningTask();
     const freed = jest.fn();
     supervisor.onSlotFreed(freed);
@@ -92,7 +103,9 @@ describe('WorkerSupervisor', () => {
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({ progress: 50, progress_info: { p: 50 } });
     child.say({ type: 'completed', result: { processed_items: 1, success: true } });
-    child.emit('close', 0, null);
+    await flush();
+    expect(supervisor.size).toBe(1);
+    child.say({ type: 'idle' });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({
       status: 'completed',
@@ -102,6 +115,45 @@ describe('WorkerSupervisor', () => {
     });
     expect(supervisor.size).toBe(0);
     expect(freed).toHaveBeenCalledTimes(1);
+    expect(child.killedWith).toBeNull();
+    expect(supervisor.list()).toEqual([expect.objectContaining({ pid: 4242, task_id: null, state: 'idle' })]);
+  });
+
+  it('gives the next task to the idle worker without forking or booting again', async () => {
+    const first = await runningTask();
+    child.say({ type: 'completed', result: {} });
+    child.say({ type: 'idle' });
+    await flush();
+    const second = await startTask();
+    await flush();
+    expect(children).toHaveLength(1);
+    expect(child.sent.map((m) => m.type)).toEqual(['boot', 'start', 'start']);
+    expect(child.sent[2].task.task_id).toBe(second.task_id);
+    expect(await store.get(second.task_id)).toMatchObject({ status: 'running', worker: 4242 });
+    expect(first.task_id).not.toBe(second.task_id);
+  });
+
+  it('recycles a worker after MAX_TASKS_PER_WORKER tasks', async () => {
+    await supervisor.shutdown();
+    supervisor = makeSupervisor({ MAX_TASKS_PER_WORKER: '1' });
+    await runningTask();
+    child.say({ type: 'completed', result: {} });
+    child.say({ type: 'idle' });
+    await flush();
+    expect(children[0].killedWith).toBe('SIGKILL');
+    await startTask();
+    expect(children).toHaveLength(2);
+  });
+
+  it('never reuses a worker whose task failed', async () => {
+    const task = await runningTask();
+    child.say({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
+    child.say({ type: 'idle' });
+    await flush();
+    expect(child.killedWith).toBe('SIGKILL');
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', error: { code: 'HANDLER_ERROR' } });
+    expect(supervisor.size).toBe(0);
+    expect(supervisor.list()).toEqual([]);
   });
 
   it('fails the task with the signal when the worker dies without a result', async () => {

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { PATIENT_TASK_STORE, type TaskStore } from '../store/task-store';
 import { sourcesOf, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
@@ -7,8 +6,10 @@ import { InvalidTransitionError, TaskNotFoundError, WorkerUnreachableError } fro
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
 import { Deadline } from './deadline';
 import { ProgressBuffer } from './progress-buffer';
-import { WorkerControlClient } from './worker-control-client';
+import type { PoolChild } from './pool-child';
+import type { WorkerControlClient } from './worker-control-client';
 import { WorkerLauncher } from './worker-launcher';
+import { WorkerPool, type IdleWorkerView } from './worker-pool';
 import type { WorkerExit, WorkerProcess } from './worker-process';
 import type { ErrorInfo, WorkerMessage, WorkerStatus } from './worker-protocol';
 
@@ -17,13 +18,17 @@ type WorkerState = 'starting' | 'running' | 'paused' | 'terminating';
 interface ActiveWorker {
   taskId: string;
   taskType: string;
+  /** As claimed; the record's status is checked by the `running` transition, not read again. */
+  taskData: Record<string, unknown>;
   timeoutMs: number;
+  child: PoolChild;
   process: WorkerProcess;
-  token: string;
   state: WorkerState;
   control: WorkerControlClient | null;
+  /** The outcome the worker reported; only after `completed` may its process serve another task. */
+  reported: WorkerMessage['type'] | null;
   deadline: Deadline;
-  bootTimer: NodeJS.Timeout;
+  bootTimer: NodeJS.Timeout | null;
   progress: ProgressBuffer;
   /** Store writes for one worker happen in message order. */
   chain: Promise<unknown>;
@@ -31,32 +36,42 @@ interface ActiveWorker {
   settled: () => void;
 }
 
-export interface WorkerView {
-  pid: number;
-  task_id: string;
-  task_type: string;
-  state: WorkerState;
-  uptime_s: number;
-  rss_bytes: number | null;
-}
+export type WorkerView =
+  | {
+      pid: number;
+      task_id: string;
+      task_type: string;
+      state: WorkerState;
+      uptime_s: number;
+      rss_bytes: number | null;
+    }
+  | IdleWorkerView;
 
 const now = () => new Date().toISOString();
 
 /** Keeps the registry of worker processes and turns what they report into task state. */
 @Injectable()
-export class WorkerSupervisor {
+export class WorkerSupervisor implements OnApplicationBootstrap {
   private readonly logger = new Logger(WorkerSupervisor.name);
   private readonly workers = new Map<string, ActiveWorker>();
   private readonly exitListeners: (() => void)[] = [];
+  private readonly pool: WorkerPool;
 
   constructor(
     @Inject(PATIENT_TASK_STORE) private readonly store: TaskStore,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly registry: TaskTypeRegistry,
-    private readonly launcher: WorkerLauncher,
-  ) {}
+    launcher: WorkerLauncher,
+  ) {
+    this.pool = new WorkerPool(config, launcher);
+  }
 
-  /** Live processes, terminating ones included: they still hold a slot. */
+  /** Boots the warm children, so the first tasks need not wait for a fork. */
+  onApplicationBootstrap(): void {
+    this.pool.fill();
+  }
+
+  /** Busy slots: tasks with a worker, terminating ones included. Idle pool children are not counted. */
   get size(): number {
     return this.workers.size;
   }
@@ -73,31 +88,36 @@ export class WorkerSupervisor {
   start(task: TaskRecord): Promise<void> {
     let settled!: () => void;
     const done = new Promise<void>((resolve) => (settled = resolve));
-    const token = randomBytes(32).toString('base64url');
-    const process = this.launcher.launch({
-      message: (message) => this.enqueue(worker, () => this.onMessage(worker, message)),
-      exit: (exit) => this.enqueue(worker, () => this.onExit(worker, exit)),
+    const child = this.pool.acquire({
+      message: (message) => void this.enqueue(worker, () => this.onMessage(worker, message)),
+      exit: (exit) => void this.enqueue(worker, () => this.onExit(worker, exit)),
     });
     const worker: ActiveWorker = {
       taskId: task.task_id,
       taskType: task.task_type,
+      taskData: task.task_data,
       timeoutMs: task.timeout_ms,
-      process,
-      token,
+      child,
+      process: child.process,
       state: 'starting',
       control: null,
+      reported: null,
       deadline: new Deadline(task.timeout_ms, () => void this.enqueue(worker, () => this.expire(worker))),
-      bootTimer: setTimeout(() => void this.enqueue(worker, () => this.bootTimedOut(worker)), this.config.workerBootTimeoutMs),
+      bootTimer: null,
       progress: new ProgressBuffer(this.config.progressWriteMs, () => void this.enqueue(worker, () => this.flushProgress(worker))),
       chain: Promise.resolve(),
       settled,
     };
     this.workers.set(task.task_id, worker);
+    // A warm child takes the task at once; a cold one when it reports `ready`.
+    if (child.control) void this.enqueue(worker, () => this.assign(worker));
+    else worker.bootTimer = setTimeout(() => void this.enqueue(worker, () => this.bootTimedOut(worker)), this.config.workerBootTimeoutMs);
     return done;
   }
 
+  /** Busy workers, then the pool's children that wait for a task. */
   list(): WorkerView[] {
-    return [...this.workers.values()].map((w) => ({
+    const busy = [...this.workers.values()].map((w) => ({
       pid: w.process.pid,
       task_id: w.taskId,
       task_type: w.taskType,
@@ -105,6 +125,7 @@ export class WorkerSupervisor {
       uptime_s: (Date.now() - w.process.startedAt) / 1000,
       rss_bytes: w.process.rssBytes(),
     }));
+    return [...busy, ...this.pool.list()];
   }
 
   /** The worker's own view of its task, or null when no live worker runs it. */
@@ -154,9 +175,13 @@ export class WorkerSupervisor {
     const exits = [...this.workers.values()].map(
       (worker) => new Promise<void>((resolve) => this.onSlotFreed(() => !this.workers.has(worker.taskId) && resolve())),
     );
-    const reason = { code: 'INTERRUPTED', message: 'the service shut down while the task ran' };
-    for (const worker of this.workers.values()) await this.end(worker, 'interrupted', reason, true);
-    await Promise.all(exits);
+    await this.interrupt(() => true, { code: 'INTERRUPTED', message: 'the service shut down while the task ran' });
+    await Promise.all([...exits, this.pool.shutdown()]);
+  }
+
+  /** Stops, gracefully, the workers whose task type matches, recording their tasks interrupted. */
+  async interrupt(matches: (taskType: string) => boolean, reason: ErrorInfo): Promise<void> {
+    for (const worker of [...this.workers.values()]) if (matches(worker.taskType)) await this.end(worker, 'interrupted', reason, true);
   }
 
   /**
@@ -185,10 +210,10 @@ export class WorkerSupervisor {
 
   private async onMessage(worker: ActiveWorker, message: WorkerMessage): Promise<unknown> {
     switch (message.type) {
-      case 'online':
-        return this.assign(worker);
       case 'ready':
-        return this.onReady(worker, message.port);
+        return this.assign(worker);
+      case 'idle':
+        return this.onIdle(worker);
       case 'progress':
         return worker.progress.push(message);
       case 'paused':
@@ -198,20 +223,48 @@ export class WorkerSupervisor {
       case 'log':
         return this.logger.log(`task ${worker.taskId}: ${message.message}`);
       case 'completed':
+        worker.reported = message.type;
+        // Its thread is being torn down; a deadline firing now would cost the process for nothing.
+        worker.deadline.clear();
         return this.finish(worker, 'completed', { result: message.result, progress: 100 });
       case 'failed':
-        return this.finish(worker, 'failed', { error: message.error });
+        worker.reported = message.type;
+        await this.finish(worker, 'failed', { error: message.error });
+        return this.retireAfterFailure(worker);
       case 'aborted':
-        return this.finish(worker, 'terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
+        worker.reported = message.type;
+        await this.finish(worker, 'terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
+        return this.retireAfterFailure(worker);
     }
   }
 
+  /**
+   * A task that failed or was aborted may have left its process in a state
+   * nobody can vouch for (a handler that called process.exit, a native
+   * crash on the way); when in doubt, recycle.
+   */
+  private retireAfterFailure(worker: ActiveWorker): void {
+    worker.state = 'terminating';
+    worker.deadline.clear();
+    worker.process.kill();
+  }
+
+  /** The worker's handler thread is gone after `completed`: its slot is free, and the pool decides whether the process serves again. */
+  private async onIdle(worker: ActiveWorker): Promise<void> {
+    if (worker.reported !== 'completed' || worker.state === 'terminating' || this.workers.get(worker.taskId) !== worker) return;
+    worker.deadline.clear();
+    worker.progress.cancel();
+    this.workers.delete(worker.taskId);
+    this.pool.release(worker.child, true);
+    worker.settled();
+    for (const listener of this.exitListeners) listener();
+  }
+
   private async assign(worker: ActiveWorker): Promise<void> {
-    const record = await this.store.get(worker.taskId);
-    if (!record) return this.halt(worker, false);
+    if (worker.bootTimer) clearTimeout(worker.bootTimer);
     let module: string;
     try {
-      module = this.registry.get(worker.taskType).modulePath;
+      module = this.registry.get(worker.taskType).handlerPath;
     } catch (error) {
       // Queued before a restart that dropped its type from TASKS_DIR.
       await this.end(worker, 'failed', { code: 'UNKNOWN_TASK_TYPE', message: (error as Error).message }, false);
@@ -220,20 +273,19 @@ export class WorkerSupervisor {
     const task = {
       task_id: worker.taskId,
       task_type: worker.taskType,
-      task_data: record.task_data,
+      task_data: worker.taskData,
       module,
       max_result_bytes: this.config.maxResultBytes,
     };
-    worker.process.send({ type: 'start', token: worker.token, task });
-  }
-
-  private async onReady(worker: ActiveWorker, port: number): Promise<void> {
-    clearTimeout(worker.bootTimer);
-    worker.control = new WorkerControlClient(port, worker.token);
+    const control = worker.child.control;
+    if (!control) return this.halt(worker, false);
+    worker.control = control;
+    // The handler starts now; recording `running` overlaps it.
+    worker.process.send({ type: 'start', task });
     const running = await this.store.transition(worker.taskId, ['starting'], 'running', {
       started_at: now(),
       worker: worker.process.pid,
-      worker_server: worker.control.address,
+      worker_server: control.address,
       node: this.config.nodeId,
     });
     // The task was terminated while its worker booted.
@@ -279,9 +331,10 @@ export class WorkerSupervisor {
   }
 
   private async onExit(worker: ActiveWorker, exit: WorkerExit): Promise<void> {
-    clearTimeout(worker.bootTimer);
+    if (worker.bootTimer) clearTimeout(worker.bootTimer);
     worker.deadline.clear();
     await this.finish(worker, 'failed', { error: describeExit(exit) });
+    if (this.workers.get(worker.taskId) !== worker) return;
     this.workers.delete(worker.taskId);
     worker.settled();
     for (const listener of this.exitListeners) listener();

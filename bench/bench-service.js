@@ -1,0 +1,90 @@
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { sleep } = require('./stats');
+
+const ROOT = join(__dirname, '..');
+
+/** The real compiled service (dist/main.js) on a free port with a throw-away DATA_DIR. */
+class BenchService {
+  static async start(env = {}) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ntr-bench-'));
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NO_COLOR: '1', MONITOR_CRON: '0 0 1 1 *', TASKS_DIR: join(__dirname, 'task-types'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new BenchService(child, dataDir);
+    await service.waitForPort();
+    return service;
+  }
+
+  constructor(child, dataDir) {
+    this.child = child;
+    this.dataDir = dataDir;
+    this.output = '';
+    child.stdout.on('data', (c) => (this.output = (this.output + c).slice(-20000)));
+    child.stderr.on('data', (c) => (this.output = (this.output + c).slice(-20000)));
+    this.exited = new Promise((resolve) => child.on('exit', resolve));
+  }
+
+  get pid() {
+    return this.child.pid;
+  }
+
+  async waitForPort() {
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline) {
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(this.output);
+      if (match) {
+        this.baseUrl = `http://127.0.0.1:${match[1]}`;
+        return;
+      }
+      await sleep(20);
+    }
+    throw new Error(`service did not start:\n${this.output.slice(-2000)}`);
+  }
+
+  async request(method, path, body) {
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  async submit(task_type, task_data = {}, extra = {}) {
+    const reply = await this.request('POST', '/tasks', { task_type, task_data, ...extra });
+    if (reply.status !== 201) throw new Error(`submit answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
+  async waitFor(taskId, until, timeoutMs = 60000, pollMs = 1) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await this.request('GET', `/tasks/${taskId}`);
+      if (until(body)) return body;
+      if (Date.now() > deadline) throw new Error(`task ${taskId} stuck: ${JSON.stringify(body)}`);
+      await sleep(pollMs);
+    }
+  }
+
+  async waitForIdlePool(count) {
+    for (let i = 0; i < 2000; i++) {
+      const { body } = await this.request('GET', '/workers');
+      if (body.workers.filter((w) => w.state === 'idle').length >= count) return;
+      await sleep(5);
+    }
+    throw new Error('pool never became idle');
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+module.exports = { BenchService, ROOT };

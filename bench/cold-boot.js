@@ -1,0 +1,40 @@
+const { fork } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { WORKER_ENTRY } = require('../dist/workers/worker-process');
+const { nowMs, rssMb, sleep, summary } = require('./stats');
+
+/**
+ * Metric 3: the real worker entry forked the way the pool forks it, timed
+ * from fork to `ready` (control server listening); then its RSS once idle.
+ */
+async function coldBoot(samples) {
+  const bootMs = [];
+  const rss = [];
+  const pss = [];
+  for (let i = 0; i < samples; i++) {
+    const started = nowMs();
+    const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    await new Promise((resolve, reject) => {
+      child.on('message', (m) => {
+        if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url') });
+        if (m?.type === 'ready') resolve();
+        if (m?.type === 'failed') reject(new Error(m.error.message));
+      });
+    });
+    bootMs.push(nowMs() - started);
+    await sleep(1000);
+    rss.push(rssMb(child.pid));
+    pss.push(pssMb(child.pid));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+  }
+  return { boot_ms: summary(bootMs), idle_rss_mb: summary(rss), idle_pss_mb: summary(pss), entry: WORKER_ENTRY };
+}
+
+/** Proportional set size: shared pages (the node binary) split among the processes that map them. */
+function pssMb(pid) {
+  const match = /Pss:\s+(\d+) kB/.exec(require('node:fs').readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : null;
+}
+
+module.exports = { coldBoot };

@@ -1,0 +1,40 @@
+/** Turns raw measurements into rows with their goals, and rows into the markdown table. */
+
+const row = (id, metric, value, goal, pass) => ({ id, metric, value, goal, pass });
+const pct = (s) => `p50 ${s.p50} / p99 ${s.p99}`;
+
+function metricRows(raw) {
+  const load = raw.under_load;
+  const boot = raw.cold_boot;
+  const many = raw.many_tasks;
+  return [
+    row('1', 'submit → handler start, idle service, warm pool (ms)', pct(raw.submit_to_start_ms), 'p50 ≤ 5', raw.submit_to_start_ms.p50 <= 5),
+    row('1b', 'BullMQ queue.add → processor start, same run (ms)', pct(raw.bullmq.add_to_start_ms), 'reference', null),
+    row('2', 'no-op tasks/s through the HTTP API, concurrency = CPUs', `${raw.throughput.tasks_per_s} (BullMQ ${raw.bullmq.jobs_per_s})`, '≥ BullMQ', raw.throughput.tasks_per_s >= raw.bullmq.jobs_per_s),
+    row('3', 'cold child boot, fork → control server ready (ms)', pct(boot.boot_ms), 'p50 ≤ 200', boot.boot_ms.p50 <= 200),
+    row('3b', 'idle child RSS (MB) [PSS]', `${boot.idle_rss_mb.p50} [${boot.idle_pss_mb.p50}]`, '≤ 60', boot.idle_rss_mb.p50 <= 60),
+    row('4', 'GET /tasks/{id} at 500 req/s, every core busy (ms)', pct(load.get_task_ms), 'p99 ≤ 10', load.get_task_ms.p99 <= 10),
+    row('5a', 'pause: request → parked (ms)', pct(load.pause_ms), 'p99 ≤ 100', load.pause_ms.p99 <= 100),
+    row('5b', 'resume: request → running (ms)', pct(load.resume_ms), 'p99 ≤ 100', load.resume_ms.p99 <= 100),
+    row('5c', 'worker /status via GET ?detail=true, handler spinning (ms)', pct(load.worker_status_ms), 'p99 ≤ 50', load.worker_status_ms.p99 <= 50),
+    row('6', 'two cpu_intensive at once vs one alone (makespan ratio)', `${raw.makespan.ratio} (${raw.makespan.pair_ms} / ${raw.makespan.alone_ms} ms)`, '≤ 1.15', raw.makespan.ratio <= 1.15),
+    row('7a', `GET /tasks page with ${many.stored} stored tasks (ms)`, pct(many.page_ms), 'p99 ≤ 20', many.page_ms.p99 <= 20),
+    row('7b', `API RSS growth after ${many.stored} tasks (MB)`, `${many.rss_growth_mb} (${many.rss_before_mb} → ${many.rss_after_mb})`, '≤ 50', many.rss_growth_mb <= 50),
+    row('8', 'shared mode: pause of a task on a worker node, sent to the API node, request → parked (ms)', pct(raw.shared_mode.pause_ms), 'p99 ≤ 200', raw.shared_mode.pause_ms.p99 <= 200),
+    row('8b', 'shared mode: resume / ?detail=true through the API node (ms)', `${pct(raw.shared_mode.resume_ms)}; ${pct(raw.shared_mode.detail_ms)}`, 'p99 ≤ 200', Math.max(raw.shared_mode.resume_ms.p99, raw.shared_mode.detail_ms.p99) <= 200),
+  ];
+}
+
+function markdownTable(machine, rows, smoke) {
+  const mark = (pass) => (pass === null ? '–' : pass ? 'met' : '**not met**');
+  const lines = [
+    `${smoke ? 'Smoke run (tiny sizes, not comparable), ' : ''}${machine.date.slice(0, 16).replace('T', ' ')} UTC, ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, ${machine.platform}, load average ${machine.load_average_1m_at_start} at start`,
+    '',
+    '| # | metric | measured | goal | |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.id} | ${r.metric} | ${r.value} | ${r.goal} | ${mark(r.pass)} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+module.exports = { metricRows, markdownTable };

@@ -1,0 +1,151 @@
+const http = require('node:http');
+const { nowMs, rssMb, sleep, summary, round } = require('./stats');
+
+/** A lean keep-alive GET for the load phase: fetch's own overhead would show up in the client's latencies. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function get(baseUrl, path) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(baseUrl + path, { agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+      })
+      .on('error', reject);
+  });
+}
+
+const FINISHED = new Set(['completed', 'failed', 'terminated', 'timed_out', 'interrupted']);
+
+/** Runs `fn(i)` for i < n with at most `concurrency` in flight; resolves with the results in order. */
+async function inParallel(n, concurrency, fn) {
+  const results = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, concurrency) }, async () => {
+      while (next < n) {
+        const i = next++;
+        results[i] = await fn(i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Metric 1: POST /tasks to the handler's first line, one task at a time on an idle, warm service. */
+async function submitToStart(service, { samples, cpus }) {
+  for (let i = 0; i < 10; i++) await service.waitFor((await service.submit('bench_noop')).task_id, (t) => FINISHED.has(t.status));
+  const latency = [];
+  for (let i = 0; i < samples; i++) {
+    await service.waitForIdlePool(cpus);
+    const submitted = nowMs();
+    const task = await service.submit('bench_noop');
+    const done = await service.waitFor(task.task_id, (t) => FINISHED.has(t.status));
+    latency.push(done.result.started_at_ms - submitted);
+  }
+  return summary(latency);
+}
+
+/** Metric 2: no-op tasks through the HTTP API, submitted as fast as 16 clients can, until the last finishes. */
+async function throughput(service, { tasks }) {
+  const started = nowMs();
+  const ids = await inParallel(tasks, 16, async () => (await service.submit('bench_noop')).task_id);
+  await service.waitFor(ids[ids.length - 1], (t) => FINISHED.has(t.status), 300000, 20);
+  const records = await inParallel(ids.length, 16, async (i) => service.waitFor(ids[i], (t) => FINISHED.has(t.status), 60000, 20));
+  const failed = records.filter((t) => t.status !== 'completed').length;
+  const finished = Math.max(...records.map((t) => Date.parse(t.finished_at)));
+  return { tasks_per_s: Math.round(tasks / ((finished - started) / 1000)), failed };
+}
+
+/** Metric 4 and 5: the API and the controls while CPU-bound tasks fill every core. */
+async function underFullLoad(service, { cpus, seconds, rate }) {
+  const hogs = [];
+  for (let i = 0; i < cpus; i++) hogs.push(await service.submit('cpu_intensive', { complexity: 50_000_000, batches: 1000 }));
+  await Promise.all(hogs.map((t) => service.waitFor(t.task_id, (r) => r.status === 'running' && r.progress > 0, 30000, 20)));
+
+  // Open loop: requests leave on schedule whether or not earlier ones have answered.
+  const getLatency = [];
+  const inFlight = [];
+  const start = nowMs();
+  for (let i = 0; i < seconds * rate; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - nowMs();
+    if (wait > 1) await sleep(wait - 1);
+    while (nowMs() < due);
+    const sent = nowMs();
+    inFlight.push(get(service.baseUrl, `/tasks/${hogs[i % cpus].task_id}`).then(() => getLatency.push(nowMs() - sent)));
+  }
+  await Promise.all(inFlight);
+
+  const pause = [];
+  const resume = [];
+  const target = hogs[0].task_id;
+  for (let i = 0; i < 10; i++) {
+    let sent = nowMs();
+    const paused = await service.request('POST', `/tasks/${target}/control`, { action: 'pause' });
+    if (paused.body.status === 'paused') pause.push(nowMs() - sent);
+    await sleep(100);
+    sent = nowMs();
+    const resumed = await service.request('POST', `/tasks/${target}/control`, { action: 'resume' });
+    if (resumed.body.status === 'running') resume.push(nowMs() - sent);
+    await sleep(100);
+  }
+
+  // One core's task gives way to a handler that spins without ever reaching a checkpoint.
+  await service.request('DELETE', `/tasks/${hogs[0].task_id}`);
+  const spin = await service.submit('bench_spin');
+  await service.waitFor(spin.task_id, (t) => t.status === 'running', 30000, 5);
+  await sleep(200);
+  const status = [];
+  for (let i = 0; i < 200; i++) {
+    const sent = nowMs();
+    const reply = await service.request('GET', `/tasks/${spin.task_id}?detail=true`);
+    if (reply.body.worker_status?.state === 'running') status.push(nowMs() - sent);
+  }
+  for (const t of [spin, ...hogs]) await service.request('DELETE', `/tasks/${t.task_id}`);
+  return { get_task_ms: summary(getLatency), pause_ms: summary(pause), resume_ms: summary(resume), worker_status_ms: summary(status) };
+}
+
+/** Metric 6: two CPU-bound tasks at once against one alone. */
+async function makespan(service, { complexity }) {
+  const data = { complexity, batches: 5 };
+  const span = (records) => Math.max(...records.map((t) => Date.parse(t.finished_at))) - Math.min(...records.map((t) => Date.parse(t.started_at)));
+  const runAll = async (n) => {
+    const tasks = [];
+    for (let i = 0; i < n; i++) tasks.push(await service.submit('cpu_intensive', data));
+    return Promise.all(tasks.map((t) => service.waitFor(t.task_id, (r) => FINISHED.has(r.status), 120000, 20)));
+  };
+  await runAll(1); // warm: the handler's code optimised once is not what is measured
+  const alone = span(await runAll(1));
+  const pair = span(await runAll(2));
+  return { alone_ms: alone, pair_ms: pair, ratio: round(pair / alone) };
+}
+
+/** Metric 7: 100k tasks stored through POST /tasks; page latency of GET /tasks, and the API's RSS growth. */
+async function manyTasks(service, { tasks }) {
+  const blocker = await service.submit('process_data', { step_ms: 60000 });
+  await service.waitFor(blocker.task_id, (t) => t.status === 'running', 30000, 20);
+  await inParallel(200, 16, () => service.submit('bench_noop', {}, { priority: -1 })); // warm the paths before the baseline
+  await sleep(500);
+  const rssBefore = rssMb(service.pid);
+  const started = nowMs();
+  await inParallel(tasks, 32, () => service.submit('bench_noop', {}, { priority: -1 }));
+  const insertS = (nowMs() - started) / 1000;
+  await sleep(1000);
+  const rssAfter = rssMb(service.pid);
+
+  const pages = [];
+  const time = async (path) => {
+    const sent = nowMs();
+    const reply = await service.request('GET', path);
+    pages.push(nowMs() - sent);
+    return reply.body;
+  };
+  let cursor = null;
+  for (let i = 0; i < 200; i++) cursor = (await time(`/tasks?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).next_cursor;
+  for (let i = 0; i < 100; i++) await time('/tasks?status=queued&limit=50');
+  for (let i = 0; i < 100; i++) await time('/tasks?task_type=bench_noop&limit=100');
+  // The blocker stays: freeing its slot would start the 100k tasks; stopping the service interrupts it.
+  return { stored: tasks + 201, page_ms: summary(pages), rss_before_mb: round(rssBefore), rss_after_mb: round(rssAfter), rss_growth_mb: round(rssAfter - rssBefore), insert_per_s: Math.round(tasks / insertS) };
+}
+
+module.exports = { submitToStart, throughput, underFullLoad, makespan, manyTasks };

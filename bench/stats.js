@@ -1,0 +1,22 @@
+/** Percentiles by nearest rank; the benchmark reports p50 and p99. */
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function summary(values) {
+  return { p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), n: values.length };
+}
+
+const round = (v) => (v === null ? null : Math.round(v * 100) / 100);
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory of any process, from /proc, in MiB. */
+function rssMb(pid, field = 'VmRSS') {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : null;
+}
+
+module.exports = { percentile, summary, round, nowMs, sleep, rssMb };

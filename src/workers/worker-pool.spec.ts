@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import { loadAppConfig } from '../config/app-config';
+import type { WorkerLauncher } from './worker-launcher';
+import { WorkerPool } from './worker-pool';
+import { WorkerProcess, type WorkerProcessEvents } from './worker-process';
+
+class FakeChild extends EventEmitter {
+  connected = true;
+  sent: any[] = [];
+  killedWith: string | null = null;
+  constructor(readonly pid: number) {
+    super();
+  }
+  send = (message: unknown) => (this.sent.push(message), true);
+  kill = (signal: string) => {
+    this.killedWith = signal;
+    setImmediate(() => this.emit('close', null, signal));
+    return true;
+  };
+  say(message: unknown) {
+    this.emit('message', message);
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+const task = () => ({ message: jest.fn(), exit: jest.fn() });
+
+describe('WorkerPool', () => {
+  let children: FakeChild[];
+  const pool = (env: Record<string, string>) => {
+    children = [];
+    const launcher = {
+      launch: (events: WorkerProcessEvents) => {
+        const child = new FakeChild(90000 + children.length);
+        children.push(child);
+        return new WorkerProcess(child as never, events);
+      },
+    } as WorkerLauncher;
+    return new WorkerPool(loadAppConfig({ WORKER_BOOT_TIMEOUT_MS: '5000', ...env }), launcher);
+  };
+  const boot = (child: FakeChild, port: number) => {
+    child.say({ type: 'online' });
+    child.say({ type: 'ready', port });
+  };
+
+  it('boots the minimum ahead, hands out an idle child, and takes it back', async () => {
+    const p = pool({ WORKER_POOL_MIN: '2' });
+    p.fill();
+    expect(children).toHaveLength(2);
+    children.forEach((c, i) => boot(c, 41000 + i));
+    expect(children[0].sent).toEqual([{ type: 'boot', token: expect.any(String) }]);
+    expect(p.list().map((w) => w.state)).toEqual(['idle', 'idle']);
+    const busy = p.acquire(task());
+    expect(busy.state).toBe('busy');
+    expect(p.list()).toHaveLength(1);
+    p.release(busy, true);
+    expect(p.list()).toHaveLength(2);
+    expect(children.every((c) => c.killedWith === null)).toBe(true);
+    await p.shutdown();
+  });
+
+  it('never reuses a child that failed to boot, and refills after a pause', async () => {
+    const p = pool({ WORKER_POOL_MIN: '1' });
+    p.fill();
+    children[0].say({ type: 'online' });
+    children[0].say({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: 'no Nest' } });
+    await tick();
+    expect(children[0].killedWith).toBe('SIGKILL');
+    expect(children).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(children).toHaveLength(2);
+    const next = p.acquire(task());
+    expect(next.pid).toBe(children[1].pid);
+    p.release(next, false);
+    await p.shutdown();
+  });
+
+  it('lets idle children beyond the minimum go after the idle timeout', async () => {
+    const p = pool({ WORKER_POOL_MIN: '1', WORKER_IDLE_TIMEOUT_MS: '100' });
+    p.fill();
+    boot(children[0], 41000);
+    const a = p.acquire(task());
+    const b = p.acquire(task());
+    boot(children[1], 41001);
+    p.release(a, true);
+    p.release(b, true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(children.filter((c) => c.killedWith)).toHaveLength(1);
+    expect(p.list()).toHaveLength(1);
+    await p.shutdown();
+  });
+
+  it('replaces a child after MAX_TASKS_PER_WORKER tasks and a dirty one at once', async () => {
+    const p = pool({ WORKER_POOL_MIN: '0', MAX_TASKS_PER_WORKER: '2' });
+    const first = p.acquire(task());
+    boot(children[0], 41000);
+    p.release(first, true);
+    expect(p.acquire(task())).toBe(first);
+    p.release(first, true);
+    expect(children[0].killedWith).toBe('SIGKILL');
+    const other = p.acquire(task());
+    boot(children[1], 41001);
+    p.release(other, false);
+    expect(children[1].killedWith).toBe('SIGKILL');
+    await p.shutdown();
+  });
+});

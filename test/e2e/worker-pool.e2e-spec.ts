@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { processAlive, processGone, Service, sleep, waitUntil } from './service';
+
+/** The warm pool, on real worker processes. */
+
+async function workers(service: Service): Promise<any[]> {
+  return (await service.request('GET', '/workers')).body.workers;
+}
+
+async function waitForWorkers(service: Service, until: (ws: any[]) => boolean, timeoutMs = 10000): Promise<any[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ws = await workers(service);
+    if (until(ws)) return ws;
+    if (Date.now() > deadline) throw new Error(`workers never matched; last: ${JSON.stringify(ws)}`);
+    await sleep(25);
+  }
+}
+
+const idle = (ws: any[]) => ws.filter((w) => w.state === 'idle');
+
+/** Field 19 of /proc/<pid>/stat, after the command name (which may hold spaces). */
+function niceOf(pid: number, tid = pid): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+}
+
+async function run(service: Service, type: string, data: Record<string, unknown> = {}): Promise<any> {
+  const task = await service.submit(type, data);
+  return service.waitForTask(task.task_id, (t) => ['completed', 'failed', 'terminated', 'timed_out'].includes(t.status));
+}
+
+describe('warm pool', () => {
+  let service: Service;
+
+  beforeAll(async () => {
+    service = await Service.start({ MAX_CONCURRENCY: '2', WORKER_POOL_MIN: '2', WORKER_NICE: '7', PROGRESS_WRITE_MS: '50' });
+  });
+  afterAll(async () => {
+    await service.stop();
+    service.cleanup();
+  });
+
+  it('boots WORKER_POOL_MIN idle children, at WORKER_NICE, holding no slot', async () => {
+    const ws = await waitForWorkers(service, (w) => idle(w).length === 2);
+    expect(ws).toHaveLength(2);
+    for (const w of ws) {
+      expect(w).toMatchObject({ task_id: null, task_type: null, state: 'idle', rss_bytes: expect.any(Number) });
+      expect(niceOf(w.pid)).toBe(7);
+      for (const tid of require('node:fs').readdirSync(`/proc/${w.pid}/task`)) expect(niceOf(w.pid, Number(tid))).toBe(7);
+    }
+    expect((await service.request('GET', '/health')).body.workers).toBe(0);
+  });
+
+  it('runs a task in a child booted ahead', async () => {
+    const pids = idle(await waitForWorkers(service, (w) => idle(w).length === 2)).map((w) => w.pid);
+    const done = await run(service, 'fixture_module_counter');
+    expect(done.status).toBe('completed');
+    expect(pids).toContain(done.worker);
+    expect(processAlive(done.worker)).toBe(true);
+  });
+
+  it('gives each task in the same child a fresh handler: module state does not carry over', async () => {
+    // With every child idle the pool hands out the same (first) one each time.
+    await waitForWorkers(service, (w) => idle(w).length === 2);
+    const first = await run(service, 'fixture_module_counter');
+    await waitForWorkers(service, (w) => idle(w).length === 2);
+    const second = await run(service, 'fixture_module_counter');
+    expect(second.worker).toBe(first.worker);
+    expect(first.result).toMatchObject({ runs: 1, global_runs: 1, pid: first.worker });
+    expect(second.result).toMatchObject({ runs: 1, global_runs: 1, pid: first.worker });
+  });
+
+  it('never has more than MAX_CONCURRENCY busy children nor more children than it needs', async () => {
+    const tasks = [];
+    for (let i = 0; i < 6; i++) tasks.push(await service.submit('fixture_module_counter', { delay_ms: 80 }));
+    let mostBusy = 0;
+    let mostChildren = 0;
+    for (;;) {
+      const ws = await workers(service);
+      mostBusy = Math.max(mostBusy, ws.filter((w) => w.task_id !== null).length);
+      mostChildren = Math.max(mostChildren, ws.length);
+      const all = await Promise.all(tasks.map((t) => service.task(t.task_id)));
+      if (all.every((t) => t.status === 'completed')) break;
+      await sleep(15);
+    }
+    expect(mostBusy).toBe(2);
+    expect(mostChildren).toBe(2);
+  });
+
+  it('batches a progress flood: the API stays responsive and the last value is stored', async () => {
+    const task = await service.submit('fixture_progress_flood', { delay_ms: 1500 });
+    await service.waitForStatus(task.task_id, 'running');
+    let slowest = 0;
+    const until = Date.now() + 1200;
+    while (Date.now() < until) {
+      const started = Date.now();
+      expect((await service.request('GET', '/health')).status).toBe(200);
+      slowest = Math.max(slowest, Date.now() - started);
+    }
+    expect(slowest).toBeLessThan(1000);
+    const held = await service.waitForTask(task.task_id, (t) => t.progress_info?.last === true, 3000);
+    expect(held).toMatchObject({ status: 'running', progress: 77 });
+    const done = await service.waitForStatus(task.task_id, 'completed');
+    expect(done.result.calls).toBeGreaterThan(1000);
+  });
+});
+
+describe('pool limits', () => {
+  it('MAX_TASKS_PER_WORKER=1 gives every task a new process', async () => {
+    const service = await Service.start({ MAX_CONCURRENCY: '1', WORKER_POOL_MIN: '1', MAX_TASKS_PER_WORKER: '1' });
+    try {
+      const pids = [];
+      for (let i = 0; i < 3; i++) pids.push((await run(service, 'fixture_module_counter')).worker);
+      expect(new Set(pids).size).toBe(3);
+      await waitUntil(() => processGone(pids[0]) && processGone(pids[1]), 3000);
+    } finally {
+      await service.stop();
+      service.cleanup();
+    }
+  });
+
+  it('recycles a child past WORKER_MAX_RSS_MB, shrinks to the minimum when idle, and leaves none behind after kill -9', async () => {
+    const service = await Service.start({
+      MAX_CONCURRENCY: '2',
+      WORKER_POOL_MIN: '1',
+      WORKER_MAX_RSS_MB: '160',
+      WORKER_IDLE_TIMEOUT_MS: '500',
+    });
+    try {
+      const allIdle = () => waitForWorkers(service, (ws) => ws.length > 0 && ws.every((w) => w.state === 'idle'));
+      const small = await run(service, 'fixture_allocate', { mb: 1 });
+      expect(small.status).toBe('completed');
+      await allIdle();
+      const big = await run(service, 'fixture_allocate', { mb: 240 });
+      expect(big.status).toBe('completed');
+      expect(big.worker).toBe(small.worker);
+      await waitUntil(() => processGone(big.worker), 3000);
+      await allIdle();
+      const after = await run(service, 'fixture_allocate', { mb: 1 });
+      expect(after.worker).not.toBe(big.worker);
+      await sleep(300);
+      expect(processAlive(after.worker)).toBe(true);
+
+      // Two at once need a second child; once idle past the timeout, only the minimum stays.
+      const pair = [await service.submit('fixture_module_counter', { delay_ms: 400 }), await service.submit('fixture_module_counter', { delay_ms: 400 })];
+      const done = await Promise.all(pair.map((t) => service.waitForStatus(t.task_id, 'completed')));
+      expect(new Set(done.map((t) => t.worker)).size).toBe(2);
+      const left = await waitForWorkers(service, (ws) => ws.length === 1 && ws[0].state === 'idle', 5000);
+      await sleep(800);
+      expect((await workers(service)).map((w) => w.pid)).toEqual(left.map((w) => w.pid));
+
+      const pids = (await workers(service)).map((w) => w.pid);
+      await service.stop('SIGKILL');
+      await waitUntil(() => !pids.some(processAlive), 2500);
+    } finally {
+      await service.stop();
+      service.cleanup();
+    }
+  });
+});
