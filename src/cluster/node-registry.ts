@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { once } from 'node:events';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { LocalNodeDirectory } from '../nodes/local-node-directory';
 import type { NodeDirectory, NodeView } from '../nodes/node-directory';
@@ -11,6 +12,7 @@ export const HEARTBEAT_MS = 2000;
 export const NODE_TTL_MS = 10000;
 /** A node that could not report for this long stops its workers: the others are about to give their tasks up. */
 const FENCE_AFTER_MS = 8000;
+const FIRST_REPORT_WAIT_MS = 3000;
 
 /**
  * Every node reports itself (and its workers) to Redis every 2 s with a 10 s
@@ -33,8 +35,13 @@ export class NodeRegistry implements NodeDirectory, OnApplicationBootstrap, OnAp
     this.redis = createRedisClient(config.redisUrl, 'fail-fast', 'nodes');
   }
 
-  onApplicationBootstrap(): void {
-    void this.report();
+  /** Reports once before the node counts as started, so it is listed (and routable) from the start. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      // Redis away at start-up: start anyway, and report once it answers.
+      await once(this.redis, 'ready', { signal: AbortSignal.timeout(FIRST_REPORT_WAIT_MS) }).catch(() => undefined);
+    }
+    await this.report();
     this.timer = setInterval(() => void this.report(), HEARTBEAT_MS);
   }
 

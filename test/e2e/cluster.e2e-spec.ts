@@ -30,7 +30,7 @@ describe('shared mode: several nodes on one Redis', () => {
 
   it('spreads 20 tasks over both worker nodes; each record names its node', async () => {
     const tasks = [];
-    for (let i = 0; i < 20; i++) tasks.push(await api.submit('process_data', { step_ms: 20 }));
+    for (let i = 0; i < 20; i++) tasks.push(await api.submit('process_data', { step_ms: 50 }));
     const done = await Promise.all(tasks.map((t) => api.waitForStatus(t.task_id, 'completed', 60000)));
     expect(done.every((t) => t.result.success && nodeIds().includes(t.node))).toBe(true);
     expect(new Set(done.map((t) => t.node)).size).toBe(2);
