@@ -1,26 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { loadAppConfig } from '../config/app-config';
+import { FakeChild } from './worker-process.fake';
 import type { WorkerLauncher } from './worker-launcher';
 import { WorkerPool } from './worker-pool';
 import { WorkerProcess, type WorkerProcessEvents } from './worker-process';
-
-class FakeChild extends EventEmitter {
-  connected = true;
-  sent: any[] = [];
-  killedWith: string | null = null;
-  constructor(readonly pid: number) {
-    super();
-  }
-  send = (message: unknown) => (this.sent.push(message), true);
-  kill = (signal: string) => {
-    this.killedWith = signal;
-    setImmediate(() => this.emit('close', null, signal));
-    return true;
-  };
-  say(message: unknown) {
-    this.emit('message', message);
-  }
-}
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 const task = () => ({ message: jest.fn(), exit: jest.fn() });

@@ -1,29 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { loadAppConfig } from '../config/app-config';
 import { SqliteTaskStore } from '../store/sqlite-task-store';
 import type { TaskRecord } from '../tasks/task';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
+import { FakeChild } from './worker-process.fake';
 import type { WorkerLauncher } from './worker-launcher';
 import { WorkerProcess, type WorkerProcessEvents } from './worker-process';
 import { WorkerSupervisor } from './worker-supervisor';
-
-/** A child process made of an EventEmitter: the supervisor's policy without forking. */
-class FakeChild extends EventEmitter {
-  pid = 4242;
-  connected = true;
-  sent: any[] = [];
-  killedWith: string | null = null;
-  send = (message: unknown) => (this.sent.push(message), true);
-  kill = (signal: string) => {
-    this.killedWith = signal;
-    setImmediate(() => this.emit('close', null, signal));
-    return true;
-  };
-  say(message: unknown) {
-    this.emit('message', message);
-  }
-}
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -38,8 +21,7 @@ describe('WorkerSupervisor', () => {
     const config = loadAppConfig({ PROGRESS_WRITE_MS: '10', WORKER_BOOT_TIMEOUT_MS: '200', WORKER_POOL_MIN: '0', ...env });
     const launcher = {
       launch: (events: WorkerProcessEvents) => {
-        child = new FakeChild();
-        child.pid = 4242 + children.length;
+        child = new FakeChild(4242 + children.length);
         children.push(child);
         return new WorkerProcess(child as never, events);
       },

@@ -1,0 +1,23 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * A child process made of an EventEmitter, for unit tests of the pool and
+ * supervisor policy without forking. Test-only (excluded from the build).
+ */
+export class FakeChild extends EventEmitter {
+  connected = true;
+  sent: any[] = [];
+  killedWith: string | null = null;
+  constructor(readonly pid = 4242) {
+    super();
+  }
+  send = (message: unknown) => (this.sent.push(message), true);
+  kill = (signal: string) => {
+    this.killedWith = signal;
+    setImmediate(() => this.emit('close', null, signal));
+    return true;
+  };
+  say(message: unknown) {
+    this.emit('message', message);
+  }
+}
