@@ -70,15 +70,6 @@ export class BullmqTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     }
     if (task?.status !== 'queued') return; // cancelled, finished, or running here already
     const claimed = await this.store.claim(taskId, { node: this.config.nodeId });
-    if (!claimed) return;
-    try {
-      await this.supervisor.start(claimed);
-    } catch (error) {
-      // No process came to be (fork refused): nobody else would ever settle the task.
-      await this.store.transition(taskId, ['starting'], 'failed', {
-        error: { code: 'WORKER_START_FAILED', message: (error as Error).message },
-        finished_at: new Date().toISOString(),
-      });
-    }
+    if (claimed) await this.supervisor.start(claimed);
   }
 }

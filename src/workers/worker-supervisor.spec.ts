@@ -62,6 +62,19 @@ describe('WorkerSupervisor', () => {
     return task;
   }
 
+  it('fails the task, and settles, when no worker process can be forked', async () => {
+    const config = loadAppConfig({ WORKER_POOL_MIN: '0' });
+    const refusing = { launch: () => { throw new Error('spawn EAGAIN'); } } as unknown as WorkerLauncher;
+    supervisor = new WorkerSupervisor(store, config, new TaskTypeRegistry(config), refusing);
+    await store.insert({
+      task_id: randomUUID(), task_type: 'process_data', task_data: {}, priority: 0, timeout_ms: 1000, created_at: new Date().toISOString(),
+    });
+    const task = (await store.claimNext())!;
+    await expect(supervisor.start(task)).resolves.toBeUndefined();
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', error: { code: 'WORKER_START_FAILED', message: 'spawn EAGAIN' } });
+    expect(supervisor.size).toBe(0);
+  });
+
   it('sends a new worker its secret token over IPC, then the task once it is ready, and records it running', async () => {
     const task = await startTask();
     child.say({ type: 'online' });

@@ -88,10 +88,20 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
   start(task: TaskRecord): Promise<void> {
     let settled!: () => void;
     const done = new Promise<void>((resolve) => (settled = resolve));
-    const child = this.pool.acquire({
-      message: (message) => void this.enqueue(worker, () => this.onMessage(worker, message)),
-      exit: (exit) => void this.enqueue(worker, () => this.onExit(worker, exit)),
-    });
+    let child: PoolChild;
+    try {
+      child = this.pool.acquire({
+        message: (message) => void this.enqueue(worker, () => this.onMessage(worker, message)),
+        exit: (exit) => void this.enqueue(worker, () => this.onExit(worker, exit)),
+      });
+    } catch (error) {
+      // No process came to be (fork refused): nothing else would ever settle the task.
+      const failure = { code: 'WORKER_START_FAILED', message: (error as Error).message };
+      return this.store.transition(task.task_id, ['starting'], 'failed', { error: failure, finished_at: now() }).then(
+        () => undefined,
+        (storeError) => this.logger.error(`task ${task.task_id}: ${storeError}`),
+      );
+    }
     const worker: ActiveWorker = {
       taskId: task.task_id,
       taskType: task.task_type,
