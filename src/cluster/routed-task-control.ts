@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { TASK_STORE, type TaskStore } from '../store/task-store';
-import { ACTIVE_STATUSES, type TaskRecord } from '../tasks/task';
+import type { TaskRecord } from '../tasks/task';
 import type { TaskControl } from '../tasks/task-control';
-import { InvalidTransitionError, TaskNotFoundError } from '../tasks/task-errors';
+import { TaskNotFoundError } from '../tasks/task-errors';
 import { LocalTaskControl } from '../workers/local-task-control';
 import type { ErrorInfo, WorkerStatus } from '../workers/worker-protocol';
 import { ControlBus, type ControlRequest } from './control-bus';
@@ -11,8 +11,7 @@ import { NodeRegistry } from './node-registry';
 
 /**
  * TaskControl of the shared mode: a task on this node is controlled here; one
- * on another node through that node, over the control bus. A task whose node
- * is gone has no worker left to stop, so terminating it is a record change.
+ * on another node through that node, over the control bus.
  */
 @Injectable()
 export class RoutedTaskControl implements TaskControl, OnModuleInit {
@@ -44,19 +43,11 @@ export class RoutedTaskControl implements TaskControl, OnModuleInit {
   }
 
   async terminate(task: TaskRecord, graceful: boolean, reason: ErrorInfo): Promise<TaskRecord> {
-    if (task.node === this.config.nodeId) return this.local.terminate(task, graceful, reason);
-    if (task.node && (await this.nodes.isAlive(task.node))) {
+    if (task.node && task.node !== this.config.nodeId && (await this.nodes.isAlive(task.node))) {
       return (await this.bus.request(task.node, { op: 'terminate', task_id: task.task_id, graceful, reason })) as TaskRecord;
     }
-    const ended = await this.store.transition(task.task_id, ACTIVE_STATUSES, 'terminated', {
-      error: reason,
-      finished_at: new Date().toISOString(),
-      worker_server: null,
-    });
-    if (ended) return ended;
-    const current = await this.store.get(task.task_id);
-    if (!current) throw new TaskNotFoundError(task.task_id);
-    throw new InvalidTransitionError(task.task_id, current.status, 'terminate');
+    // Here, or on a node that is gone: the local supervisor holds no worker for it, so it only changes the record.
+    return this.local.terminate(task, graceful, reason);
   }
 
   /** Requests from other nodes for tasks on this one. */

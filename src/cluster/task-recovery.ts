@@ -93,5 +93,4 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
     if (interrupted) this.logger.warn(`task ${task.task_id}: node ${task.node} stopped; the task is interrupted`);
     return interrupted ?? this.store.get(task.task_id);
   }
-
 }

@@ -48,7 +48,31 @@ describe('loadAppConfig', () => {
     ['MAX_TASKS_PER_WORKER', '0'],
     ['WORKER_MAX_RSS_MB', 'lots'],
     ['WORKER_IDLE_TIMEOUT_MS', '10'],
+    ['QUEUE', 'kafka'],
+    ['ROLE', 'boss'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_PREFIX', 'has space'],
+    ['NODE_NAME', 'a/b'],
   ])('refuses %s=%s naming the setting', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
+  });
+
+  it('applies the documented shared-mode defaults', () => {
+    expect(loadAppConfig({})).toMatchObject({ queue: 'embedded', role: 'all', redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'ntr' });
+  });
+
+  it('refuses a role other than all without the shared mode', () => {
+    expect(() => loadAppConfig({ ROLE: 'worker' })).toThrow(/ROLE="worker": roles other than "all" need QUEUE=bullmq/);
+  });
+
+  it('keeps no warm workers on an API node', () => {
+    expect(loadAppConfig({ QUEUE: 'bullmq', ROLE: 'api', WORKER_POOL_MIN: '3' }).workerPoolMin).toBe(0);
+    expect(loadAppConfig({ QUEUE: 'bullmq', ROLE: 'worker', WORKER_POOL_MIN: '3' }).workerPoolMin).toBe(3);
+  });
+
+  it('names the node after NODE_NAME and this process, the same on every read', () => {
+    const first = loadAppConfig({ NODE_NAME: 'edge-1' }).nodeId;
+    expect(first).toMatch(new RegExp(`^edge-1-${process.pid}-[0-9a-f]{6}$`));
+    expect(loadAppConfig({ NODE_NAME: 'edge-1' }).nodeId).toBe(first);
   });
 });

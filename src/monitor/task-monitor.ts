@@ -27,14 +27,12 @@ export class TaskMonitor implements OnApplicationBootstrap {
 
   @Cron(CronExpression.EVERY_10_SECONDS, { name: JOB })
   async report(): Promise<string[]> {
-    let counts: Awaited<ReturnType<TaskStore['countByStatus']>>;
-    let active: TaskRecord[];
-    try {
-      [counts, active] = await Promise.all([this.store.countByStatus(), this.store.listActive()]);
-    } catch (error) {
-      this.logger.warn(`task state unknown: ${(error as Error).message}`);
-      return [];
-    }
+    const snapshot = await Promise.all([this.store.countByStatus(), this.store.listActive()]).catch((error: Error) => {
+      this.logger.warn(`task state unknown: ${error.message}`);
+      return null;
+    });
+    if (!snapshot) return [];
+    const [counts, active] = snapshot;
     const summary = Object.entries(counts).map(([status, n]) => `${status}=${n}`).join(' ') || 'no tasks';
     const lines = [`tasks: ${summary}`, ...(active.length ? active.map(describe) : ['no active tasks'])];
     for (const line of lines) this.logger.log(line);

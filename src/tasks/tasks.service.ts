@@ -9,9 +9,7 @@ import type { CreateTaskDto } from './dto/create-task.dto';
 import type { ListTasksQueryDto } from './dto/task-queries.dto';
 import { isTerminal, type TaskRecord } from './task';
 import { TASK_CONTROL, type TaskControl } from './task-control';
-import {
-  DomainError, InvalidTransitionError, QueueFullError, ShuttingDownError, StoreUnavailableError, TaskNotFoundError,
-} from './task-errors';
+import { InvalidTransitionError, QueueFullError, ShuttingDownError, TaskNotFoundError } from './task-errors';
 import { TASK_QUEUE, type TaskQueue } from './task-queue';
 
 /** Suggested wait before retrying a refused submission. */
@@ -52,7 +50,7 @@ export class TasksService {
           finished_at: new Date().toISOString(),
         })
         .catch(() => undefined);
-      throw error instanceof DomainError ? error : new StoreUnavailableError((error as Error).message);
+      throw error;
     }
     return task;
   }

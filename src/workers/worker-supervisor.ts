@@ -173,7 +173,11 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     const worker = this.workers.get(taskId);
     const updated = worker
       ? await this.end(worker, 'terminated', reason, graceful)
-      : await this.store.transition(taskId, sourcesOf('terminated'), 'terminated', { error: reason, finished_at: now() });
+      : await this.store.transition(taskId, sourcesOf('terminated'), 'terminated', {
+          error: reason,
+          finished_at: now(),
+          worker_server: null,
+        });
     if (updated) return updated;
     const current = await this.store.get(taskId);
     if (!current) throw new TaskNotFoundError(taskId);
