@@ -48,7 +48,6 @@ function placeholders(values: readonly unknown[]): string {
 export class SqliteTaskStore implements TaskStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly claimTransaction: Database.Transaction<() => Row | undefined>;
   private readonly insertTransaction: Database.Transaction<(task: NewTask, maxQueued: number) => TaskRecord | null>;
 
   constructor(file: string) {
@@ -61,7 +60,6 @@ export class SqliteTaskStore implements TaskStore {
     // Files written before tasks recorded their node.
     const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
     if (!columns.some((c) => c.name === 'node')) this.db.exec('ALTER TABLE tasks ADD COLUMN node TEXT');
-    this.claimTransaction = this.db.transaction(this.claimMostUrgent);
     this.insertTransaction = this.db.transaction(this.insertWithin);
   }
 
@@ -121,15 +119,6 @@ export class SqliteTaskStore implements TaskStore {
       .run(progress, jsonOrNull(info), taskId);
   }
 
-  /** Pick and mark in one IMMEDIATE transaction, so two claimers never get the same task. */
-  private readonly claimMostUrgent = (): Row | undefined => {
-    const next = this.statement(`SELECT seq FROM tasks WHERE status = 'queued' ORDER BY priority DESC, seq ASC LIMIT 1`)
-      .get() as { seq: number } | undefined;
-    if (!next) return undefined;
-    return this.statement(`UPDATE tasks SET status = 'starting', attempts = attempts + 1 WHERE seq = ? RETURNING *`)
-      .get(next.seq) as Row;
-  };
-
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
     const keys = patchKeys(patch).filter((k) => k !== 'attempts');
     const sets = [`status = 'starting'`, 'attempts = attempts + 1', ...keys.map((k) => `${k} = ?`)].join(', ');
@@ -139,7 +128,13 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async claimNext(): Promise<TaskRecord | null> {
-    const row = this.claimTransaction.immediate();
+    // One statement picks and marks: SQLite runs it under the write lock, so two claimers never get the same task.
+    // Left to itself the planner sorts every queued row on each claim; the queue index hands over the first.
+    const row = this.statement(
+      `UPDATE tasks SET status = 'starting', attempts = attempts + 1
+       WHERE seq = (SELECT seq FROM tasks INDEXED BY tasks_queue WHERE status = 'queued' ORDER BY priority DESC, seq ASC LIMIT 1)
+       RETURNING *`,
+    ).get() as Row | undefined;
     return row ? toRecord(row) : null;
   }
 

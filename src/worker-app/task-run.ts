@@ -1,7 +1,6 @@
-import type { Worker } from 'node:worker_threads';
 import type { TaskAssignment, WorkerMessage, WorkerStatus } from '../workers/worker-protocol';
 import { RunFlags } from './run-flags';
-import type { HandlerRunData, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerRunData, HandlerToControl } from './thread-protocol';
 
 /**
  * One task inside a worker process: runs its handler in a thread so this
@@ -19,8 +18,8 @@ export class TaskRun {
 
   constructor(
     readonly task: TaskAssignment,
-    /** A fresh handler thread, started ahead and used for this task only. */
-    private readonly thread: Worker,
+    /** To the handler thread, which sends its replies through `onHandlerMessage`. */
+    private readonly toThread: (message: ControlToHandler) => void,
     private readonly report: (message: WorkerMessage) => void,
   ) {}
 
@@ -31,12 +30,7 @@ export class TaskRun {
       flags: this.flags.buffer,
       maxResultBytes: this.task.max_result_bytes,
     };
-    this.thread.on('message', (message: HandlerToControl) => this.onHandlerMessage(message));
-    this.thread.on('error', (error) => this.finish({ type: 'failed', error: { code: 'HANDLER_CRASHED', message: error.message } }));
-    this.thread.on('exit', (code) =>
-      this.finish({ type: 'failed', error: { code: 'HANDLER_EXITED', message: `handler exited (code ${code}) without a result` } }),
-    );
-    this.thread.postMessage({ type: 'run', data });
+    this.toThread({ type: 'run', data });
   }
 
   /** Asks the handler to park; resolves true once it has, false if it has not within `waitMs`. */
@@ -62,7 +56,7 @@ export class TaskRun {
   /** Fires the handler's AbortSignal; a parked handler wakes to see it. */
   terminate(): void {
     this.flags.requestAbort();
-    this.thread.postMessage({ type: 'abort' });
+    this.toThread({ type: 'abort' });
   }
 
   status(): WorkerStatus {
@@ -81,10 +75,14 @@ export class TaskRun {
     };
   }
 
-  private onHandlerMessage(message: HandlerToControl): void {
+  /** The handler thread died under the task: an uncaught error, or an exit. */
+  threadLost(error: Error | null, exitCode: number): void {
+    if (error) this.finish({ type: 'failed', error: { code: 'HANDLER_CRASHED', message: error.message } });
+    else this.finish({ type: 'failed', error: { code: 'HANDLER_EXITED', message: `handler exited (code ${exitCode}) without a result` } });
+  }
+
+  onHandlerMessage(message: HandlerToControl): void {
     switch (message.type) {
-      case 'standby':
-        return;
       case 'progress':
         this.progress = message.progress;
         this.progressInfo = message.info;

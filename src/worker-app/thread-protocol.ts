@@ -13,8 +13,12 @@ export type ControlToHandler = { type: 'run'; data: HandlerRunData } | { type: '
 
 /** Handler thread -> control thread. */
 export type HandlerToControl =
-  /** The thread has booted and waits for its task. */
+  /** The thread has booted and waits for its first task. */
   | { type: 'standby' }
+  /** After a task's outcome: the thread is as it was before the task, and takes the next. */
+  | { type: 'clean' }
+  /** After a task's outcome: the task left something behind the thread cannot undo; it must not serve again. */
+  | { type: 'spent'; reason: string }
   | { type: 'progress'; progress: number; info: Record<string, unknown> | null }
   | { type: 'parked' }
   | { type: 'unparked' }

@@ -2,31 +2,29 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import { TaskRun } from './task-run';
+import type { HandlerToControl } from './thread-protocol';
 
 const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
 const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
 
-/** A handler thread started ahead of its task, and when it has booted. */
-interface SpareThread {
-  thread: Worker;
-  booted: Promise<void>;
-}
-
 /**
- * The tasks of one worker process, one at a time. Each task gets a thread of
- * its own, booted ahead: the next task's thread boots while the current task
- * runs, so a task only has to hand its thread the input. After the outcome
- * the task's thread is torn down, and `idle` waits until the next one is up.
+ * The tasks of one worker process, one at a time, each in the process's
+ * handler thread so this thread (and the control server on it) stays free.
+ * The thread serves task after task while it comes back clean; one that a
+ * task has left unclean, or that failed, is replaced before the next task.
  */
 export class WorkerHost {
   private current: TaskRun | null = null;
-  private spare!: SpareThread;
+  private thread: Worker | null = null;
+  private booted: Promise<void> = Promise.resolve();
+  /** Receives the thread's verdict on the task that just ended: reusable or not. */
+  private verdict: ((reusable: boolean) => void) | null = null;
 
   constructor(private readonly report: (message: WorkerMessage) => void) {}
 
-  /** Boots the first handler thread; called once the control app is up, so the two do not compete for the CPU. */
+  /** Boots the handler thread; called once the control app is up, so the two do not compete for the CPU. */
   prepare(): void {
-    this.spare ??= this.startThread();
+    if (!this.thread) this.startThread();
   }
 
   /** The task running now, if any. */
@@ -37,38 +35,65 @@ export class WorkerHost {
   start(task: TaskAssignment): void {
     if (this.current) return;
     this.prepare();
-    const { thread } = this.spare;
-    thread.removeAllListeners('exit');
-    this.current = new TaskRun(task, thread, (message) => {
+    const thread = this.thread!;
+    const reusable = new Promise<boolean>((resolve) => (this.verdict = resolve));
+    this.current = new TaskRun(task, (message) => thread.postMessage(message), (message) => {
       this.report(message);
-      if (OUTCOMES.has(message.type)) void this.retire(thread);
+      if (OUTCOMES.has(message.type)) void this.retire(message.type === 'completed' ? reusable : Promise.resolve(false));
     });
     this.current.run();
-    // After the task is on its way: starting a thread takes this thread a few milliseconds.
-    setImmediate(() => (this.spare = this.startThread()));
   }
 
-  private async retire(thread: Worker): Promise<void> {
-    // Whatever the handler left behind (timers, sockets, globals) dies with its thread.
-    // Immediates run in order: once this one has, `start` has replaced the spare.
-    await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all([thread.terminate(), this.spare.booted]);
+  /** After a task's outcome: `idle` once a clean thread waits for the next task. */
+  private async retire(reusable: Promise<boolean>): Promise<void> {
+    if (!(await reusable)) {
+      this.thread?.terminate().catch(() => {});
+      this.startThread();
+      await this.booted;
+    }
     this.current = null;
     this.report({ type: 'idle' });
   }
 
-  private startThread(): SpareThread {
+  private startThread(): void {
     const thread = new Worker(HANDLER_THREAD);
-    const booted = new Promise<void>((resolve) => {
+    this.thread = thread;
+    this.booted = new Promise((resolve) => {
       thread.once('message', () => resolve());
       thread.once('exit', () => resolve());
     });
-    // A spare that dies unused is replaced; a used one is watched by its TaskRun.
-    thread.once('exit', () => {
-      if (this.spare.thread === thread) this.spare = this.startThread();
+    thread.on('message', (message: HandlerToControl) => {
+      if (thread === this.thread) this.onThreadMessage(message);
     });
-    thread.on('error', () => {});
+    thread.on('error', (error) => {
+      if (thread === this.thread) this.current?.threadLost(error, 1);
+    });
+    thread.on('exit', (code) => {
+      if (thread !== this.thread) return;
+      this.thread = null;
+      this.settle(false);
+      if (this.current) this.current.threadLost(null, code);
+      else this.startThread();
+    });
     thread.unref();
-    return { thread, booted };
+  }
+
+  private onThreadMessage(message: HandlerToControl): void {
+    switch (message.type) {
+      case 'standby':
+        return;
+      case 'clean':
+        return this.settle(true);
+      case 'spent':
+        this.report({ type: 'log', message: `handler thread replaced: ${message.reason}` });
+        return this.settle(false);
+      default:
+        this.current?.onHandlerMessage(message);
+    }
+  }
+
+  private settle(reusable: boolean): void {
+    this.verdict?.(reusable);
+    this.verdict = null;
   }
 }

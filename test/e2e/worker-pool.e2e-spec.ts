@@ -71,6 +71,33 @@ describe('warm pool', () => {
     expect(second.result).toMatchObject({ runs: 1, global_runs: 1, pid: first.worker });
   });
 
+  it('serves task after task in one handler thread, undoing what each left behind or replacing the thread', async () => {
+    const inOneChild = async (leave: string) => {
+      await waitForWorkers(service, (w) => idle(w).length === 2);
+      return (await run(service, 'fixture_leaves_behind', { leave })).result;
+    };
+    const nothing = { global: null, env: null, builtin: null, ticks: null };
+    const first = await inOneChild('global');
+    // Globals and environment variables are put back: the same thread serves on.
+    const afterGlobal = await inOneChild('env');
+    expect(afterGlobal).toEqual({ found: nothing, pid: first.pid, thread: first.thread });
+    const afterEnv = await inOneChild('builtin');
+    expect(afterEnv).toEqual({ found: nothing, pid: first.pid, thread: first.thread });
+    // A patched built-in and a live timer cannot be undone: a fresh thread takes the next task.
+    const afterBuiltin = await inOneChild('timer');
+    expect(afterBuiltin.found).toEqual(nothing);
+    expect(afterBuiltin.pid).toBe(first.pid);
+    expect(afterBuiltin.thread).not.toBe(first.thread);
+    await sleep(50);
+    const afterTimer = await inOneChild('nothing');
+    expect(afterTimer.found).toEqual(nothing);
+    expect(afterTimer.pid).toBe(first.pid);
+    expect(afterTimer.thread).not.toBe(afterBuiltin.thread);
+    const logs = service.log;
+    expect(logs).toContain('handler thread replaced: the task changed the built-in Array');
+    expect(logs).toMatch(/handler thread replaced: the task left .*Timeout.* open/);
+  });
+
   it('never has more than MAX_CONCURRENCY busy children nor more children than it needs', async () => {
     const tasks = [];
     for (let i = 0; i < 6; i++) tasks.push(await service.submit('fixture_module_counter', { delay_ms: 80 }));

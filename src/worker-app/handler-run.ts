@@ -1,0 +1,98 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TaskContext } from '../task-types/task-type';
+import { loadTaskHandler } from './load-task-handler';
+import { RunFlags } from './run-flags';
+import type { HandlerRunData, HandlerToControl } from './thread-protocol';
+
+/** Progress reaches the control thread at most this often; the last value is never lost. */
+const PROGRESS_EVERY_MS = 50;
+const SLEEP_SLICE_MS = 50;
+
+/** One task's handler inside the handler thread: its context, its checkpoints, and its outcome. */
+export class HandlerRun {
+  private readonly flags: RunFlags;
+  private readonly abortController = new AbortController();
+  private pendingProgress: HandlerToControl | null = null;
+  private lastProgressAt = 0;
+  /** Sends a held-back value once the handler yields, so a task that reports and then waits is not shown stale. */
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly data: HandlerRunData,
+    private readonly post: (message: HandlerToControl) => void,
+  ) {
+    this.flags = new RunFlags(data.flags);
+  }
+
+  abort(): void {
+    if (!this.abortController.signal.aborted) this.abortController.abort();
+  }
+
+  /** Runs the handler and posts its outcome; never rejects. */
+  async execute(): Promise<void> {
+    try {
+      const run = loadTaskHandler(this.data.module);
+      const result = await run(this.data.input, this.context());
+      this.flushProgress();
+      const size = Buffer.byteLength(JSON.stringify(result ?? null));
+      if (size > this.data.maxResultBytes) {
+        this.post({ type: 'error', code: 'RESULT_TOO_LARGE', message: `result is ${size} bytes; the limit is ${this.data.maxResultBytes}` });
+        return;
+      }
+      this.post({ type: 'result', result: result ?? null });
+    } catch (error) {
+      this.flushProgress();
+      if (this.flags.abortRequested || this.abortController.signal.aborted) this.post({ type: 'aborted' });
+      else this.post({ type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private context(): TaskContext {
+    const checkpoint = () => this.checkpoint();
+    const signal = this.abortController.signal;
+    return {
+      progress: (percent, info) => this.progress(percent, info),
+      checkpoint,
+      signal,
+      log: (message) => this.post({ type: 'log', message: String(message) }),
+      async sleep(ms) {
+        const until = performance.now() + ms;
+        for (let left = ms; left > 0; left = until - performance.now()) {
+          checkpoint();
+          await sleep(Math.min(left, SLEEP_SLICE_MS), undefined, { signal });
+        }
+        checkpoint();
+      },
+    };
+  }
+
+  private checkpoint(): void {
+    if (this.flags.pauseRequested && !this.flags.abortRequested) {
+      this.flushProgress();
+      this.post({ type: 'parked' });
+      this.flags.waitWhilePaused();
+      this.post({ type: 'unparked' });
+    }
+    if (this.flags.abortRequested) {
+      this.abort();
+      throw this.abortController.signal.reason;
+    }
+  }
+
+  private progress(percent: number, info?: Record<string, unknown>): void {
+    const progress = Math.min(100, Math.max(0, Number(percent) || 0));
+    this.pendingProgress = { type: 'progress', progress, info: info ?? null };
+    const sinceLast = performance.now() - this.lastProgressAt;
+    if (sinceLast >= PROGRESS_EVERY_MS) this.flushProgress();
+    else this.flushTimer ??= setTimeout(() => this.flushProgress(), PROGRESS_EVERY_MS - sinceLast);
+    this.checkpoint();
+  }
+
+  private flushProgress(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pendingProgress) this.post(this.pendingProgress);
+    this.pendingProgress = null;
+    this.lastProgressAt = performance.now();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * What a handler thread looks like before its first task. After each task,
+ * what can be put back is put back (its modules leave the require cache, its
+ * globals and environment variables are undone), so the next task's handler
+ * starts fresh. What cannot be put back (open sockets or timers, changed
+ * built-ins, process listeners) is reported, and the thread is replaced
+ * instead of reused.
+ */
+
+/** Built-ins a handler could patch; their own properties are compared after each task. */
+const INTRINSICS: object[] = [
+  Object, Object.prototype, Function.prototype, Array, Array.prototype, String, String.prototype,
+  Number, Number.prototype, Boolean.prototype, Symbol, Symbol.prototype, BigInt.prototype,
+  Promise, Promise.prototype, Map.prototype, Set.prototype, WeakMap.prototype, WeakSet.prototype,
+  Date, Date.prototype, RegExp.prototype, Error, Error.prototype, JSON, Math, Reflect,
+  Buffer.prototype, Uint8Array.prototype, ArrayBuffer.prototype,
+];
+
+type Properties = Map<PropertyKey, PropertyDescriptor>;
+
+function propertiesOf(target: object): Properties {
+  const properties: Properties = new Map();
+  for (const key of Reflect.ownKeys(target)) properties.set(key, Reflect.getOwnPropertyDescriptor(target, key)!);
+  return properties;
+}
+
+function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
+  return !!b && Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;
+}
+
+export class ThreadBaseline {
+  private readonly modules = new Set(Object.keys(require.cache));
+  private readonly globals = propertiesOf(globalThis);
+  private readonly env = { ...process.env };
+  private readonly intrinsics = INTRINSICS.map((target) => ({ target, properties: propertiesOf(target) }));
+  private readonly resources = process.getActiveResourcesInfo().length;
+  private readonly processEvents = listenerCounts();
+
+  /** Undoes what the last task changed; returns why the thread cannot serve again, or null when it can. */
+  restore(): string | null {
+    this.forgetModules();
+    this.restoreEnv();
+    return this.restoreGlobals() ?? this.changedIntrinsic() ?? this.leftResources() ?? this.changedListeners();
+  }
+
+  private forgetModules(): void {
+    for (const id of Object.keys(require.cache)) if (!this.modules.has(id)) delete require.cache[id];
+  }
+
+  private restoreEnv(): void {
+    for (const key of Object.keys(process.env)) if (!(key in this.env)) delete process.env[key];
+    for (const [key, value] of Object.entries(this.env)) if (process.env[key] !== value) process.env[key] = value;
+  }
+
+  private restoreGlobals(): string | null {
+    for (const key of Reflect.ownKeys(globalThis)) {
+      const before = this.globals.get(key);
+      const now = Reflect.getOwnPropertyDescriptor(globalThis, key)!;
+      if (before && sameDescriptor(before, now)) continue;
+      const undone = before ? Reflect.defineProperty(globalThis, key, before) : Reflect.deleteProperty(globalThis, key);
+      if (!undone) return `the global ${String(key)} cannot be restored`;
+    }
+    for (const [key, before] of this.globals) if (!Reflect.has(globalThis, key)) Reflect.defineProperty(globalThis, key, before);
+    return null;
+  }
+
+  private changedIntrinsic(): string | null {
+    for (const { target, properties } of this.intrinsics) {
+      const keys = Reflect.ownKeys(target);
+      const changed = keys.length !== properties.size || keys.some((key) => !sameDescriptor(Reflect.getOwnPropertyDescriptor(target, key)!, properties.get(key)));
+      if (changed) return `the task changed the built-in ${(target as { name?: string }).name ?? target.constructor?.name ?? 'object'}`;
+    }
+    return null;
+  }
+
+  private leftResources(): string | null {
+    const now = process.getActiveResourcesInfo();
+    return now.length > this.resources ? `the task left ${now.join(', ')} open` : null;
+  }
+
+  private changedListeners(): string | null {
+    const now = listenerCounts();
+    const changed = now.size !== this.processEvents.size || [...now].some(([event, count]) => this.processEvents.get(event) !== count);
+    return changed ? 'the task left process listeners behind' : null;
+  }
+}
+
+function listenerCounts(): Map<string | symbol, number> {
+  return new Map(process.eventNames().map((event) => [event, process.listenerCount(event)]));
+}
