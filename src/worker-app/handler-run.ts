@@ -28,22 +28,21 @@ export class HandlerRun {
     if (!this.abortController.signal.aborted) this.abortController.abort();
   }
 
-  /** Runs the handler and posts its outcome; never rejects. */
-  async execute(): Promise<void> {
+  /** Runs the handler; resolves with its outcome, never rejects. */
+  async execute(): Promise<HandlerToControl> {
     try {
       const run = loadTaskHandler(this.data.module);
       const result = await run(this.data.input, this.context());
       this.flushProgress();
       const size = Buffer.byteLength(JSON.stringify(result ?? null));
       if (size > this.data.maxResultBytes) {
-        this.post({ type: 'error', code: 'RESULT_TOO_LARGE', message: `result is ${size} bytes; the limit is ${this.data.maxResultBytes}` });
-        return;
+        return { type: 'error', code: 'RESULT_TOO_LARGE', message: `result is ${size} bytes; the limit is ${this.data.maxResultBytes}` };
       }
-      this.post({ type: 'result', result: result ?? null });
+      return { type: 'result', result: result ?? null };
     } catch (error) {
       this.flushProgress();
-      if (this.flags.abortRequested || this.abortController.signal.aborted) this.post({ type: 'aborted' });
-      else this.post({ type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) });
+      if (this.flags.abortRequested || this.abortController.signal.aborted) return { type: 'aborted' };
+      return { type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) };
     }
   }
 

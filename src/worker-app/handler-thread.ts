@@ -16,16 +16,20 @@ let current: HandlerRun | null = null;
 parentPort!.on('message', (message: ControlToHandler) => {
   if (message?.type === 'run' && !current) {
     const run = (current = new HandlerRun(message.data, post));
-    void run.execute().then(() => setImmediate(() => settle(run)));
+    void run.execute().then((outcome) => setImmediate(() => settle(outcome)));
   }
   if (message?.type === 'abort') current?.abort();
 });
 
-/** After the outcome is posted, and after the task's pending callbacks of this turn have run. */
-function settle(run: HandlerRun): void {
-  if (current !== run) return;
+/**
+ * Once the callbacks the task left for this turn have run: the thread is put
+ * back before the outcome leaves, so the worker hears both at once and can
+ * take its next task without another round trip.
+ */
+function settle(outcome: HandlerToControl): void {
   current = null;
   const spent = baseline.restore();
+  post(outcome);
   post(spent ? { type: 'spent', reason: spent } : { type: 'clean' });
 }
 
