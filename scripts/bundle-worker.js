@@ -14,6 +14,6 @@ buildSync({
   target: 'node20',
   minify: true,
   // Optional packages Nest only loads when an app uses them; the control app does not.
-  external: ['@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', 'class-transformer', 'class-validator', '@fastify/*'],
+  external: ['@nestjs/platform-express', '@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', 'class-transformer', 'class-validator', '@fastify/*'],
   logLevel: 'warning',
 });
