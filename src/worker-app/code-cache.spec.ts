@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,9 +57,10 @@ describe('requireWithCodeCache', () => {
   });
 
   it('compiles from source when V8 refuses a cache that passed its own checks', () => {
-    const key = hash('sha1', `${process.version} ${process.arch}\n${SOURCE}`, 'hex');
+    const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
+    const key = sha1(`${process.version} ${process.arch}\n${SOURCE}`);
     const notACodeCache = Buffer.from('not a V8 code cache at all');
-    writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${key}\n${hash('sha1', notACodeCache, 'hex')}\n`), notACodeCache]));
+    writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${key}\n${sha1(notACodeCache)}\n`), notACodeCache]));
     const loaded = requireWithCodeCache(file);
     expect(loaded).toMatchObject({ cache: 'rejected', exports: { doubled: 42 } });
     expect(loaded.saveCache()).toBe(true);

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -22,7 +22,8 @@ const HASH_HEX_LENGTH = 40;
 /** `<key>\n<sha1 of the data>\n<V8 code cache>` */
 const HEADER_LENGTH = 2 * (HASH_HEX_LENGTH + 1);
 
-const sha1 = (data: string | Buffer) => hash('sha1', data, 'hex');
+// package.json allows Node 20.11, which has neither crypto.hash nor vm.constants.
+const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
 
 /**
  * Runs a CommonJS file as `require` would, compiled with a V8 code cache kept
@@ -41,8 +42,8 @@ export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache
   const script = new Script(wrapCommonJs(source), {
     filename: file,
     cachedData: cached ?? undefined,
-    // `import()` inside the file resolves as it would in a required file.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // `import()` inside the file resolves as it would in a required file (where Node offers it).
+    importModuleDynamically: (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
 
