@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
 import type { TaskRun } from './task-run';
 import { WorkerHost } from './worker-host';
@@ -21,7 +21,7 @@ export class WorkerTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const expected = Buffer.from(this.token.value ?? '');
-    const given = Buffer.from(String(context.switchToHttp().getRequest<Request>().headers[WORKER_TOKEN_HEADER] ?? ''));
+    const given = Buffer.from(String(context.switchToHttp().getRequest<IncomingMessage>().headers[WORKER_TOKEN_HEADER] ?? ''));
     if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new UnauthorizedException('missing or wrong worker token');
     }

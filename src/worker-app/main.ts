@@ -20,6 +20,9 @@ process.on('disconnect', () => process.exit(0));
 const host = new WorkerHost((message) => send(message));
 const token: WorkerToken = { value: null };
 let started: Promise<number> | null = null;
+let markControlAppUp!: () => void;
+/** Resolves once the control app listens and `ready` is on its way; a worker that fails to boot exits instead. */
+export const controlAppUp = new Promise<void>((resolve) => (markControlAppUp = resolve));
 
 process.on('message', (raw) => {
   const message = parseSupervisorMessage(raw);
@@ -29,6 +32,7 @@ process.on('message', (raw) => {
       (port) => {
         host.prepare();
         send({ type: 'ready', port });
+        markControlAppUp();
       },
       (error) => send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: String(error?.message ?? error) } }, () => process.exit(1)),
     );

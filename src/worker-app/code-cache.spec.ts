@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireWithCodeCache } from './code-cache';
+
+describe('requireWithCodeCache', () => {
+  let dir: string;
+  let file: string;
+  const SOURCE = `
+    const { join } = require('node:path');
+    function double(x) { return x * 2; }
+    module.exports = { doubled: double(21), here: join(__dirname, 'x') === require('node:path').join(__dirname, 'x'), filename: __filename, self: this === exports };
+  `;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
+    file = join(dir, 'bundle.js');
+    writeFileSync(file, SOURCE);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cacheFile = () => `${file}.v8-cache`;
+
+  it('runs the file as CommonJS, compiles from source the first time and from its saved cache after', () => {
+    const first = requireWithCodeCache(file);
+    expect(first.cache).toBe('missing');
+    expect(first.exports).toEqual({ doubled: 42, here: true, filename: file, self: true });
+    expect(first.saveCache()).toBe(true);
+
+    const second = requireWithCodeCache(file);
+    expect(second.cache).toBe('accepted');
+    expect(second.exports).toEqual(first.exports);
+  });
+
+  it('ignores the cache of an earlier build of the file, even one of the same length', () => {
+    requireWithCodeCache(file).saveCache();
+    writeFileSync(file, SOURCE.replace('x * 2', 'x + x'));
+    const again = requireWithCodeCache(file);
+    expect(again.cache).toBe('stale');
+    expect(again.exports).toMatchObject({ doubled: 42 });
+  });
+
+  it('never hands V8 a damaged or truncated cache', () => {
+    requireWithCodeCache(file).saveCache();
+    const saved = readFileSync(cacheFile());
+    const damaged = Buffer.from(saved);
+    damaged[damaged.length - 10] ^= 0xff;
+    writeFileSync(cacheFile(), damaged);
+    expect(requireWithCodeCache(file)).toMatchObject({ cache: 'stale', exports: { doubled: 42 } });
+
+    writeFileSync(cacheFile(), saved.subarray(0, saved.length / 2));
+    expect(requireWithCodeCache(file)).toMatchObject({ cache: 'stale', exports: { doubled: 42 } });
+
+    writeFileSync(cacheFile(), 'junk');
+    expect(requireWithCodeCache(file)).toMatchObject({ cache: 'stale', exports: { doubled: 42 } });
+  });
+
+  it('compiles from source when V8 refuses a cache that passed its own checks', () => {
+    const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
+    const key = sha1(`${process.version} ${process.arch}\n${SOURCE}`);
+    const notACodeCache = Buffer.from('not a V8 code cache at all');
+    writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${key}\n${sha1(notACodeCache)}\n`), notACodeCache]));
+    const loaded = requireWithCodeCache(file);
+    expect(loaded).toMatchObject({ cache: 'rejected', exports: { doubled: 42 } });
+    expect(loaded.saveCache()).toBe(true);
+    expect(requireWithCodeCache(file).cache).toBe('accepted');
+  });
+
+  it('reports, without throwing, a cache it cannot write', () => {
+    if (process.getuid?.() === 0) {
+      // root writes into read-only directories: a path under a file fails for everyone.
+      expect(requireWithCodeCache(file, join(file, 'cache')).saveCache()).toBe(false);
+      return;
+    }
+    chmodSync(dir, 0o500);
+    try {
+      expect(requireWithCodeCache(file).saveCache()).toBe(false);
+    } finally {
+      chmodSync(dir, 0o700);
+    }
+  });
+
+  it('surfaces an error the file throws as it loads', () => {
+    writeFileSync(file, 'throw new Error("boom")');
+    expect(() => requireWithCodeCache(file)).toThrow('boom');
+  });
+});

@@ -1,0 +1,100 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitUntil } from './service';
+
+const WORKER_APP = join(__dirname, '..', '..', 'dist', 'worker-app');
+const ENTRY = join(WORKER_APP, 'boot.js');
+const CACHE = join(WORKER_APP, 'worker.bundle.js.v8-cache');
+
+interface BootedWorker {
+  child: ChildProcess;
+  port: number;
+  token: string;
+}
+
+/** Forks the built worker entry as `WorkerProcess.fork` does and goes through its handshake. */
+function bootWorker(execArgv: string[] = []): Promise<BootedWorker> {
+  const token = randomBytes(32).toString('base64url');
+  const child = fork(ENTRY, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready`)));
+    child.on('message', (message: any) => {
+      if (message?.type === 'online') child.send({ type: 'boot', token });
+      if (message?.type === 'ready') resolve({ child, port: message.port, token });
+      if (message?.type === 'failed') reject(new Error(message.error.message));
+    });
+  });
+}
+
+async function stop({ child }: BootedWorker): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** The control app answers, token checked: a worker without a task says 409. */
+async function expectControlAppUp({ port, token }: BootedWorker): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/status`, { headers: { 'x-worker-token': token } });
+  expect(response.status).toBe(409);
+}
+
+const readCache = () => (existsSync(CACHE) ? readFileSync(CACHE) : null);
+
+/** Boots a worker, waits until it has written a cache other than `before`, and stops it. */
+async function bootAndWaitForNewCache(before: Buffer | null, execArgv: string[] = []): Promise<Buffer> {
+  const worker = await bootWorker(execArgv);
+  try {
+    await expectControlAppUp(worker);
+    await waitUntil(() => {
+      const now = readCache();
+      return now !== null && (before === null || !now.equals(before));
+    }, 10_000);
+    return readCache()!;
+  } finally {
+    await stop(worker);
+  }
+}
+
+/** The bundled worker runs with a V8 code cache next to the bundle; a bad cache must never keep it from booting. */
+describe('worker boot with the code cache', () => {
+  let sound: Buffer;
+
+  beforeAll(async () => {
+    rmSync(CACHE, { force: true });
+    sound = await bootAndWaitForNewCache(null);
+  });
+
+  it('boots from the cache a previous worker left, and leaves it as it was', async () => {
+    const worker = await bootWorker();
+    try {
+      await expectControlAppUp(worker);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(readCache()!.equals(sound)).toBe(true);
+    } finally {
+      await stop(worker);
+    }
+  });
+
+  it.each([
+    ['damaged', (cache: Buffer) => Buffer.from(cache).fill(0x5a, cache.length - 4096)],
+    ['truncated', (cache: Buffer) => cache.subarray(0, cache.length >> 1)],
+    ['not a cache at all', () => Buffer.from('junk')],
+  ])('boots with a cache that is %s and replaces it', async (_case, spoil) => {
+    const spoilt = spoil(sound);
+    writeFileSync(CACHE, spoilt);
+    const replaced = await bootAndWaitForNewCache(spoilt);
+    // Made for the same bundle and Node: the first line of the file says so.
+    expect(replaced.subarray(0, 41).equals(sound.subarray(0, 41))).toBe(true);
+    writeFileSync(CACHE, sound);
+  });
+
+  it('boots when V8 refuses the cache (other V8 flags) and writes one for those flags', async () => {
+    writeFileSync(CACHE, sound);
+    const forOtherFlags = await bootAndWaitForNewCache(sound, ['--no-flush-bytecode']);
+    expect(forOtherFlags.equals(sound)).toBe(false);
+    writeFileSync(CACHE, sound);
+  });
+});
