@@ -28,7 +28,28 @@ async function coldBoot(samples) {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
   }
-  return { boot_ms: summary(bootMs), idle_rss_mb: summary(rss), idle_pss_mb: summary(pss), entry: WORKER_ENTRY };
+  return { boot_ms: summary(bootMs), idle_rss_mb: summary(rss), idle_pss_mb: summary(pss), ...(await settledRss(SETTLED_SAMPLES)), entry: WORKER_ENTRY };
+}
+
+const SETTLED_SAMPLES = 3;
+/** V8 gives back the heap a child grew while booting about 8 s after it goes quiet. */
+const SETTLE_MS = 12000;
+
+/** RSS of children left idle past V8's memory reducer: what a warm pool holds between bursts. */
+async function settledRss(samples) {
+  const children = [];
+  for (let i = 0; i < samples; i++) {
+    const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    await new Promise((resolve) => child.on('message', (m) => {
+      if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url') });
+      if (m?.type === 'ready') resolve();
+    }));
+    children.push(child);
+  }
+  await sleep(SETTLE_MS);
+  const rss = children.map((child) => rssMb(child.pid));
+  for (const child of children) child.kill('SIGKILL');
+  return { settled_idle_rss_mb: summary(rss), settle_ms: SETTLE_MS };
 }
 
 /** Proportional set size: shared pages (the node binary) split among the processes that map them. */

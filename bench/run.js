@@ -6,7 +6,7 @@ const { join } = require('node:path');
 const { BenchService, ROOT } = require('./bench-service');
 const { bullmqPeer } = require('./bullmq-peer');
 const { coldBoot } = require('./cold-boot');
-const { submitToStart, throughput, underFullLoad, makespan, manyTasks } = require('./service-metrics');
+const { submitToStart, throughput, idleAfterWork, underFullLoad, makespan, manyTasks } = require('./service-metrics');
 const { metricRows, markdownTable } = require('./report');
 const { sharedModeControl } = require('./shared-mode');
 
@@ -39,6 +39,8 @@ async function main() {
     raw.submit_to_start_ms = await submitToStart(service, { samples: sizes.latencySamples, cpus });
     log('2. throughput');
     raw.throughput = await throughput(service, { tasks: sizes.throughputTasks });
+    log('3d. idle RSS of children that served the throughput run');
+    raw.idle_after_work = await idleAfterWork(service, { settleMs: 20000 });
     log('4-5. API and controls under full CPU load');
     raw.under_load = await underFullLoad(service, { cpus, seconds: sizes.loadSeconds, rate: 500 });
   });

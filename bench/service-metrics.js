@@ -56,6 +56,15 @@ async function throughput(service, { tasks }) {
   return { tasks_per_s: Math.round(tasks / ((finished - started) / 1000)), failed };
 }
 
+/** Metric 3d: the pool's children after they served the throughput run, once idle long enough to settle. */
+async function idleAfterWork(service, { settleMs }) {
+  await service.waitForIdlePool(1);
+  await sleep(settleMs);
+  const { body } = await service.request('GET', '/workers');
+  const rss = body.workers.filter((w) => w.state === 'idle' && w.rss_bytes).map((w) => w.rss_bytes / 1024 / 1024);
+  return { rss_mb: summary(rss), settle_ms: settleMs };
+}
+
 /** Metric 4 and 5: the API and the controls while CPU-bound tasks fill every core. */
 async function underFullLoad(service, { cpus, seconds, rate }) {
   const hogs = [];
@@ -149,4 +158,4 @@ async function manyTasks(service, { tasks }) {
   return { stored: tasks + 201, page_ms: summary(pages), rss_before_mb: round(rssBefore), rss_after_mb: round(rssAfter), rss_growth_mb: round(rssAfter - rssBefore), insert_per_s: Math.round(tasks / insertS) };
 }
 
-module.exports = { submitToStart, throughput, underFullLoad, makespan, manyTasks };
+module.exports = { submitToStart, throughput, idleAfterWork, underFullLoad, makespan, manyTasks };

@@ -6,6 +6,12 @@ import type { HandlerToControl } from './thread-protocol';
 
 const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
 const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
+/**
+ * A thread that has served tasks holds on to the heap they grew; once the
+ * worker has been idle this long it is swapped for a fresh one, which gives
+ * that memory back (a thread costs a few tens of ms of CPU to start).
+ */
+const REFRESH_IDLE_THREAD_MS = 5000;
 
 /**
  * The tasks of one worker process, one at a time, each in the process's
@@ -19,6 +25,9 @@ export class WorkerHost {
   private booted: Promise<void> = Promise.resolve();
   /** Receives the thread's verdict on the task that just ended: reusable or not. */
   private verdict: ((reusable: boolean) => void) | null = null;
+  /** Whether the thread has run a task since it started. */
+  private used = false;
+  private refreshTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly report: (message: WorkerMessage) => void) {}
 
@@ -34,7 +43,9 @@ export class WorkerHost {
 
   start(task: TaskAssignment): void {
     if (this.current) return;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.prepare();
+    this.used = true;
     const thread = this.thread!;
     const reusable = new Promise<boolean>((resolve) => (this.verdict = resolve));
     this.current = new TaskRun(task, (message) => thread.postMessage(message), (message) => {
@@ -53,11 +64,20 @@ export class WorkerHost {
     }
     this.current = null;
     this.report({ type: 'idle' });
+    this.refreshTimer = setTimeout(() => this.refreshIdleThread(), REFRESH_IDLE_THREAD_MS);
+    this.refreshTimer.unref();
+  }
+
+  private refreshIdleThread(): void {
+    if (this.current || !this.used) return;
+    this.thread?.terminate().catch(() => {});
+    this.startThread();
   }
 
   private startThread(): void {
     const thread = new Worker(HANDLER_THREAD);
     this.thread = thread;
+    this.used = false;
     this.booted = new Promise((resolve) => {
       thread.once('message', () => resolve());
       thread.once('exit', () => resolve());

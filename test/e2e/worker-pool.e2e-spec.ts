@@ -98,6 +98,16 @@ describe('warm pool', () => {
     expect(logs).toMatch(/handler thread replaced: the task left .*Timeout.* open/);
   });
 
+  it('swaps the handler thread of a child idle for 5 s for a fresh one, which gives back the memory tasks grew', async () => {
+    await waitForWorkers(service, (w) => idle(w).length === 2);
+    const before = (await run(service, 'fixture_leaves_behind')).result;
+    await sleep(5500);
+    await waitForWorkers(service, (w) => idle(w).length === 2);
+    const after = (await run(service, 'fixture_leaves_behind')).result;
+    expect(after.pid).toBe(before.pid);
+    expect(after.thread).not.toBe(before.thread);
+  });
+
   it('never has more than MAX_CONCURRENCY busy children nor more children than it needs', async () => {
     const tasks = [];
     for (let i = 0; i < 6; i++) tasks.push(await service.submit('fixture_module_counter', { delay_ms: 80 }));
