@@ -41,12 +41,26 @@ async function bullmqPeer({ concurrency, latencySamples, throughputJobs }) {
     // The last job's own finish time, as on the service's side: polling granularity does not count.
     const finished = Math.max(...(await queue.getCompleted(0, -1)).map((job) => job.finishedOn ?? 0));
     const elapsedS = (finished - started) / 1000;
-    return { add_to_start_ms: summary(latency), jobs_per_s: Math.round(throughputJobs / elapsedS) };
+    const jobsPerS = Math.round(throughputJobs / elapsedS);
+    await queue.clean(0, 0, 'completed');
+    return { add_to_start_ms: summary(latency), jobs_per_s: jobsPerS, jobs_per_s_single_adds: await singleAdds(queue, throughputJobs) };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true });
     await Promise.all([queue.close(), events.close()]);
   }
+}
+
+/** The same jobs submitted as the service's are: one `queue.add` per job from 16 clients at once. */
+async function singleAdds(queue, jobs) {
+  const started = nowMs();
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next++ < jobs) await queue.add('noop', {});
+  }));
+  while ((await queue.getJobCounts('completed')).completed < jobs) await sleep(10);
+  const finished = Math.max(...(await queue.getCompleted(0, -1)).map((job) => job.finishedOn ?? 0));
+  return Math.round(jobs / ((finished - started) / 1000));
 }
 
 module.exports = { bullmqPeer };
