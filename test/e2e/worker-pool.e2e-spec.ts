@@ -76,7 +76,7 @@ describe('warm pool', () => {
       await waitForWorkers(service, (w) => idle(w).length === 2);
       return (await run(service, 'fixture_leaves_behind', { leave })).result;
     };
-    const nothing = { global: null, env: null, builtin: null, ticks: null };
+    const nothing = { global: null, env: null, builtin: null, ticks: null, listeners: expect.any(Number) };
     const first = await inOneChild('global');
     // Globals and environment variables are put back: the same thread serves on.
     const afterGlobal = await inOneChild('env');
@@ -89,13 +89,18 @@ describe('warm pool', () => {
     expect(afterBuiltin.pid).toBe(first.pid);
     expect(afterBuiltin.thread).not.toBe(first.thread);
     await sleep(50);
-    const afterTimer = await inOneChild('nothing');
+    const afterTimer = await inOneChild('listener');
     expect(afterTimer.found).toEqual(nothing);
     expect(afterTimer.pid).toBe(first.pid);
     expect(afterTimer.thread).not.toBe(afterBuiltin.thread);
+    // So is a listener left on process.
+    const afterListener = await inOneChild('nothing');
+    expect(afterListener.found).toEqual({ ...nothing, listeners: afterTimer.found.listeners });
+    expect(afterListener.thread).not.toBe(afterTimer.thread);
     const logs = service.log;
     expect(logs).toContain('handler thread replaced: the task changed the built-in Array');
     expect(logs).toMatch(/handler thread replaced: the task left .*Timeout.* open/);
+    expect(logs).toContain('handler thread replaced: the task left process listeners behind');
   });
 
   it('swaps the handler thread of a child idle for 5 s for a fresh one, which gives back the memory tasks grew', async () => {
