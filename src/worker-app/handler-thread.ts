@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { HandlerRun } from './handler-run';
 import { ThreadBaseline } from './thread-baseline';
 import type { ControlToHandler, HandlerToControl } from './thread-protocol';
+import { TimerLedger } from './timer-ledger';
 
 /**
  * The handler thread of a worker process: runs one task's handler at a time,
@@ -11,6 +12,8 @@ import type { ControlToHandler, HandlerToControl } from './thread-protocol';
  */
 
 const post = (message: HandlerToControl) => parentPort!.postMessage(message);
+const timers = new TimerLedger();
+timers.install();
 let current: HandlerRun | null = null;
 
 parentPort!.on('message', (message: ControlToHandler) => {
@@ -28,6 +31,7 @@ parentPort!.on('message', (message: ControlToHandler) => {
  */
 function settle(outcome: HandlerToControl): void {
   current = null;
+  timers.clearAll();
   const spent = baseline.restore();
   post(outcome);
   post(spent ? { type: 'spent', reason: spent } : { type: 'clean' });

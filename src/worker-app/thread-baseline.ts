@@ -2,9 +2,9 @@
  * What a handler thread looks like before its first task. After each task,
  * what can be put back is put back (its modules leave the require cache, its
  * globals and environment variables are undone), so the next task's handler
- * starts fresh. What cannot be put back (open sockets or timers, changed
- * built-ins, process listeners) is reported, and the thread is replaced
- * instead of reused.
+ * starts fresh. What cannot be put back (open sockets and other handles,
+ * changed built-ins, process listeners) is reported, and the thread is
+ * replaced instead of reused. Timers are cleared before, by the TimerLedger.
  */
 
 /** Built-ins a handler could patch; their own properties are compared after each task. */
