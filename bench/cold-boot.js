@@ -3,6 +3,9 @@ const { randomBytes } = require('node:crypto');
 const { WORKER_ENTRY } = require('../dist/workers/worker-process');
 const { nowMs, rssMb, sleep, summary } = require('./stats');
 
+/** The service's default, sent as the pool sends it. */
+const WORKER_NICE = 10;
+
 /**
  * Metric 3: the real worker entry forked the way the pool forks it, timed
  * from fork to `ready` (control server listening); then its RSS once idle.
@@ -16,7 +19,7 @@ async function coldBoot(samples) {
     const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     await new Promise((resolve, reject) => {
       child.on('message', (m) => {
-        if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url') });
+        if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });
         if (m?.type === 'ready') resolve();
         if (m?.type === 'failed') reject(new Error(m.error.message));
       });
@@ -41,7 +44,7 @@ async function settledRss(samples) {
   for (let i = 0; i < samples; i++) {
     const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     await new Promise((resolve) => child.on('message', (m) => {
-      if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url') });
+      if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });
       if (m?.type === 'ready') resolve();
     }));
     children.push(child);

@@ -1,7 +1,8 @@
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { HandlerRun } from './handler-run';
 import { ThreadBaseline } from './thread-baseline';
-import type { ControlToHandler, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
 import { TimerLedger } from './timer-ledger';
 
 /**
@@ -39,4 +40,18 @@ function settle(outcome: HandlerToControl): void {
 
 // Taken once this thread's own modules are loaded and its port listens: that much every task may share.
 const baseline = new ThreadBaseline();
-post({ type: 'standby' });
+post({ type: 'standby', nice_refused: lowerOwnPriority((workerData as HandlerThreadData).nice) });
+
+/**
+ * Linux keeps a nice value per thread, and `setPriority` without a pid sets
+ * the calling thread's: the handler gives way to the API and to its own
+ * worker's control server when tasks use every core. Returns why it could not.
+ */
+function lowerOwnPriority(nice: number): string | null {
+  try {
+    setPriority(nice);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

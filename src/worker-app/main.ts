@@ -28,6 +28,7 @@ process.on('message', (raw) => {
   const message = parseSupervisorMessage(raw);
   if (message?.type === 'boot' && !token.value) {
     token.value = message.token;
+    host.handlerNice = message.nice;
     started!.then(
       (port) => {
         host.prepare();

@@ -8,13 +8,18 @@ export interface HandlerRunData {
   maxResultBytes: number;
 }
 
+/** What a handler thread is started with. */
+export interface HandlerThreadData {
+  nice: number;
+}
+
 /** Control thread -> handler thread. */
 export type ControlToHandler = { type: 'run'; data: HandlerRunData } | { type: 'abort' };
 
 /** Handler thread -> control thread. */
 export type HandlerToControl =
-  /** The thread has booted and waits for its first task. */
-  | { type: 'standby' }
+  /** The thread has booted and waits for its first task; `nice_refused` says why it could not take its nice value. */
+  | { type: 'standby'; nice_refused: string | null }
   /** After a task's outcome: the thread is as it was before the task, and takes the next. */
   | { type: 'clean' }
   /** After a task's outcome: the task left something behind the thread cannot undo; it must not serve again. */

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import { TaskRun } from './task-run';
-import type { HandlerToControl } from './thread-protocol';
+import type { HandlerThreadData, HandlerToControl } from './thread-protocol';
 
 const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
 const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
@@ -28,6 +28,9 @@ export class WorkerHost {
   /** Whether the thread has run a task since it started. */
   private used = false;
   private refreshTimer: NodeJS.Timeout | null = null;
+  private niceRefusalReported = false;
+  /** WORKER_NICE, for the handler threads only: this thread, with the control server, keeps the service's priority. */
+  handlerNice = 0;
 
   constructor(private readonly report: (message: WorkerMessage) => void) {}
 
@@ -75,7 +78,7 @@ export class WorkerHost {
   }
 
   private startThread(): void {
-    const thread = new Worker(HANDLER_THREAD);
+    const thread = new Worker(HANDLER_THREAD, { workerData: { nice: this.handlerNice } satisfies HandlerThreadData });
     this.thread = thread;
     this.used = false;
     this.booted = new Promise((resolve) => {
@@ -101,6 +104,10 @@ export class WorkerHost {
   private onThreadMessage(message: HandlerToControl): void {
     switch (message.type) {
       case 'standby':
+        if (message.nice_refused && !this.niceRefusalReported) {
+          this.niceRefusalReported = true;
+          this.report({ type: 'log', message: `WORKER_NICE=${this.handlerNice} could not be applied (${message.nice_refused}); handlers run at the service's priority` });
+        }
         return;
       case 'clean':
         return this.settle(true);

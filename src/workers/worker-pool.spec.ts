@@ -30,7 +30,7 @@ describe('WorkerPool', () => {
     p.fill();
     expect(children).toHaveLength(2);
     children.forEach((c, i) => boot(c, 41000 + i));
-    expect(children[0].sent).toEqual([{ type: 'boot', token: expect.any(String) }]);
+    expect(children[0].sent).toEqual([{ type: 'boot', token: expect.any(String), nice: expect.any(Number) }]);
     expect(p.list().map((w) => w.state)).toEqual(['idle', 'idle']);
     const busy = p.acquire(task());
     expect(busy.state).toBe('busy');

@@ -30,7 +30,6 @@ export class WorkerPool {
   private readonly exitWaiters = new Set<() => void>();
   private closed = false;
   private refillTimer: NodeJS.Timeout | null = null;
-  private niceWarned = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -119,8 +118,7 @@ export class WorkerPool {
   private onMessage(child: PoolChild, message: WorkerMessage): void {
     switch (message.type) {
       case 'online':
-        this.applyNice(child);
-        return child.process.send({ type: 'boot', token: child.token });
+        return child.process.send({ type: 'boot', token: child.token, nice: this.config.workerNice });
       case 'ready':
         if (child.bootTimer) clearTimeout(child.bootTimer);
         child.control = new WorkerControlClient(message.port, child.token);
@@ -130,6 +128,10 @@ export class WorkerPool {
       case 'failed':
         // Failed before it was ready: never reused.
         if (!child.control) this.bootFailed(child, message.error.message);
+        break;
+      case 'log':
+        // A child with a task logs through its supervisor record; this one speaks for itself.
+        if (!child.task) this.logger.warn(`worker ${child.pid}: ${message.message}`);
         break;
     }
     child.task?.message(message);
@@ -164,14 +166,5 @@ export class WorkerPool {
       this.fill();
     }, REFILL_AFTER_BOOT_FAILURE_MS);
     this.refillTimer.unref();
-  }
-
-  /** Every thread of the child, not just its main one: Linux keeps a nice value per thread. */
-  private applyNice(child: PoolChild): void {
-    const problem = child.process.renice(this.config.workerNice);
-    if (problem && !this.niceWarned) {
-      this.niceWarned = true;
-      this.logger.warn(`WORKER_NICE=${this.config.workerNice} could not be applied (${problem}); workers run at the service's priority`);
-    }
   }
 }

@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWorkerMessage, type SupervisorMessage, type WorkerMessage } from './worker-protocol';
 
@@ -90,28 +89,6 @@ export class WorkerProcess {
   /** The most resident memory the process has had: a task's peak shows even after its thread is gone. */
   peakRssBytes(): number | null {
     return this.statusField('VmHWM');
-  }
-
-  /**
-   * Sets the nice value of every thread the process has now; threads it starts
-   * later inherit it. Returns why it could not, or null.
-   */
-  renice(nice: number): string | null {
-    try {
-      for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
-        try {
-          setPriority(Number(tid), nice);
-        } catch (error) {
-          // The thread ended meanwhile.
-          if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-        }
-      }
-      return null;
-    } catch (error) {
-      // No /proc entry: the process is already gone, nothing to renice.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      return (error as Error).message;
-    }
   }
 
   private statusField(field: 'VmRSS' | 'VmHWM'): number | null {

@@ -22,6 +22,8 @@ export type SupervisorMessage =
       type: 'boot';
       /** Secret the control server demands on every request; it only ever travels over IPC. */
       token: string;
+      /** WORKER_NICE: the handler threads' nice value; the control thread keeps the service's. */
+      nice: number;
     }
   | { type: 'start'; task: TaskAssignment };
 
@@ -74,7 +76,7 @@ export function parseSupervisorMessage(message: unknown): SupervisorMessage | nu
   const m = message as SupervisorMessage;
   switch (m.type) {
     case 'boot':
-      return typeof m.token === 'string' && m.token.length > 0 ? m : null;
+      return typeof m.token === 'string' && m.token.length > 0 && Number.isInteger(m.nice) ? m : null;
     case 'start':
       return typeof m.task?.task_id === 'string' && typeof m.task?.module === 'string' ? m : null;
     default:

@@ -79,7 +79,7 @@ describe('WorkerSupervisor', () => {
     const task = await startTask();
     child.say({ type: 'online' });
     await flush();
-    expect(child.sent).toEqual([{ type: 'boot', token: expect.stringMatching(/^[\w-]{43}$/) }]);
+    expect(child.sent).toEqual([{ type: 'boot', token: expect.stringMatching(/^[\w-]{43}$/), nice: expect.any(Number) }]);
     child.say({ type: 'ready', port: 40001 });
     await flush();
     expect(child.sent[1]).toEqual({

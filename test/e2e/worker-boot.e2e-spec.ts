@@ -21,7 +21,7 @@ function bootWorker(execArgv: string[] = []): Promise<BootedWorker> {
   return new Promise((resolve, reject) => {
     child.on('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready`)));
     child.on('message', (message: any) => {
-      if (message?.type === 'online') child.send({ type: 'boot', token });
+      if (message?.type === 'online') child.send({ type: 'boot', token, nice: 10 });
       if (message?.type === 'ready') resolve({ child, port: message.port, token });
       if (message?.type === 'failed') reject(new Error(message.error.message));
     });

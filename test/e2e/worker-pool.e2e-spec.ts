@@ -41,13 +41,16 @@ describe('warm pool', () => {
     service.cleanup();
   });
 
-  it('boots WORKER_POOL_MIN idle children, at WORKER_NICE, holding no slot', async () => {
+  it('boots WORKER_POOL_MIN idle children holding no slot: handler threads at WORKER_NICE, control threads at the service\'s', async () => {
     const ws = await waitForWorkers(service, (w) => idle(w).length === 2);
     expect(ws).toHaveLength(2);
     for (const w of ws) {
       expect(w).toMatchObject({ task_id: null, task_type: null, state: 'idle', rss_bytes: expect.any(Number) });
-      expect(niceOf(w.pid)).toBe(7);
-      for (const tid of require('node:fs').readdirSync(`/proc/${w.pid}/task`)) expect(niceOf(w.pid, Number(tid))).toBe(7);
+      expect(niceOf(w.pid)).toBe(niceOf(service.pid));
+      // The handler thread boots just after the child reports ready, and lowers its own priority as it does.
+      const threadNices = () => require('node:fs').readdirSync(`/proc/${w.pid}/task`).map((tid: string) => niceOf(w.pid, Number(tid)));
+      await waitUntil(() => threadNices().includes(7), 3000);
+      expect(threadNices().filter((nice: number) => nice !== niceOf(service.pid))).toEqual([7]);
     }
     expect((await service.request('GET', '/health')).body.workers).toBe(0);
   });
@@ -81,9 +84,10 @@ describe('warm pool', () => {
     };
     const nothing = { global: null, env: null, builtin: null, ticks: null, listeners: expect.any(Number) };
     const first = await inOneChild('global');
+    expect(niceOf(first.pid, first.tid)).toBe(7);
     // Globals, environment variables and timers (unref'd ones too) are put back: the same thread serves on.
     for (const leave of ['env', 'timer', 'unref_timer', 'builtin']) {
-      expect({ leave, ...(await inOneChild(leave)) }).toEqual({ leave, found: nothing, pid: first.pid, thread: first.thread });
+      expect({ leave, ...(await inOneChild(leave)) }).toEqual({ leave, found: nothing, pid: first.pid, thread: first.thread, tid: first.tid });
     }
     // A patched built-in, a listener on process and an open server cannot be undone: each time a fresh thread takes the next task.
     let previous = first;
@@ -94,6 +98,8 @@ describe('warm pool', () => {
       expect(next.thread).not.toBe(previous.thread);
       previous = next;
     }
+    // The last of them left nothing: its thread, itself a replacement, serves on, at WORKER_NICE too.
+    expect(niceOf(previous.pid, previous.tid)).toBe(7);
     const logs = service.log;
     expect(logs).toContain('handler thread replaced: the task changed the built-in Array');
     expect(logs).toContain('handler thread replaced: the task left process listeners behind');
