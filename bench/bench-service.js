@@ -95,4 +95,4 @@ class BenchService {
   }
 }
 
-module.exports = { BenchService, ROOT };
+module.exports = { BenchService, ROOT, agent };

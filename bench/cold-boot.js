@@ -16,14 +16,7 @@ async function coldBoot(samples) {
   const pss = [];
   for (let i = 0; i < samples; i++) {
     const started = nowMs();
-    const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    await new Promise((resolve, reject) => {
-      child.on('message', (m) => {
-        if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });
-        if (m?.type === 'ready') resolve();
-        if (m?.type === 'failed') reject(new Error(m.error.message));
-      });
-    });
+    const child = await bootWorker();
     bootMs.push(nowMs() - started);
     await sleep(1000);
     rss.push(rssMb(child.pid));
@@ -41,18 +34,24 @@ const SETTLE_MS = 12000;
 /** RSS of children left idle past V8's memory reducer: what a warm pool holds between bursts. */
 async function settledRss(samples) {
   const children = [];
-  for (let i = 0; i < samples; i++) {
-    const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    await new Promise((resolve) => child.on('message', (m) => {
-      if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });
-      if (m?.type === 'ready') resolve();
-    }));
-    children.push(child);
-  }
+  for (let i = 0; i < samples; i++) children.push(await bootWorker());
   await sleep(SETTLE_MS);
   const rss = children.map((child) => rssMb(child.pid));
   for (const child of children) child.kill('SIGKILL');
   return { settled_idle_rss_mb: summary(rss), settle_ms: SETTLE_MS };
+}
+
+/** Forks the worker entry as the pool does and completes its boot handshake; resolves once it is ready. */
+async function bootWorker() {
+  const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  await new Promise((resolve, reject) => {
+    child.on('message', (m) => {
+      if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });
+      if (m?.type === 'ready') resolve();
+      if (m?.type === 'failed') reject(new Error(m.error.message));
+    });
+  });
+  return child;
 }
 
 /** Proportional set size: shared pages (the node binary) split among the processes that map them. */

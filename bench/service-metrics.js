@@ -1,8 +1,8 @@
 const http = require('node:http');
+const { agent } = require('./bench-service');
 const { nowMs, rssMb, sleep, summary, round } = require('./stats');
 
-/** A lean keep-alive GET for the load phase: fetch's own overhead would show up in the client's latencies. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+/** A GET that reads no body, for the load phase: parsing replies would show up in the client's latencies. */
 function get(baseUrl, path) {
   return new Promise((resolve, reject) => {
     http

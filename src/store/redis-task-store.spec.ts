@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../tasks/task-errors';
 import { RedisTaskStore } from './redis-task-store';
-import { describeTaskStoreContract } from './task-store.contract';
+import { aNewTask, describeTaskStoreContract } from './task-store.contract';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefixes: string[] = [];
@@ -42,14 +42,7 @@ describe('RedisTaskStore', () => {
 
   it('leaves no index entry behind when a finished task is pruned', async () => {
     const store = openStore();
-    const task = (await store.insert({
-      task_id: randomUUID(),
-      task_type: 'process_data',
-      task_data: {},
-      priority: 0,
-      timeout_ms: 10,
-      created_at: new Date().toISOString(),
-    }))!;
+    const task = (await store.insert(aNewTask()))!;
     await store.transition(task.task_id, ['queued'], 'cancelled', { finished_at: '2026-01-01T00:00:00.000Z' });
     expect(await store.pruneFinished('2026-02-01T00:00:00.000Z')).toBe(1);
     const redis = new Redis(REDIS_URL);

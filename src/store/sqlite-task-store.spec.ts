@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteTaskStore } from './sqlite-task-store';
-import { describeTaskStoreContract } from './task-store.contract';
+import { aNewTask, describeTaskStoreContract } from './task-store.contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,14 +14,7 @@ describe('SqliteTaskStore', () => {
   it('keeps tasks across reopening the file', async () => {
     const file = join(dir, 'reopen.sqlite');
     const first = new SqliteTaskStore(file);
-    const task = (await first.insert({
-      task_id: randomUUID(),
-      task_type: 'process_data',
-      task_data: {},
-      priority: 0,
-      timeout_ms: 10,
-      created_at: new Date().toISOString(),
-    }))!;
+    const task = (await first.insert(aNewTask()))!;
     await first.close();
     const second = new SqliteTaskStore(file);
     expect(await second.get(task.task_id)).toEqual(task);

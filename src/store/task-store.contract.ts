@@ -3,21 +3,28 @@ import type { TaskRecord } from '../tasks/task';
 import { InvalidCursorError } from '../tasks/task-errors';
 import type { NewTask, TaskStore } from './task-store';
 
+/** A task as the service would insert it; the store specs build theirs with this. */
+export function aNewTask(overrides: Partial<NewTask> = {}): NewTask {
+  return {
+    task_id: randomUUID(),
+    task_type: 'process_data',
+    task_data: { items: [1, 2] },
+    priority: 0,
+    timeout_ms: 1000,
+    created_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
 /** The behaviour every TaskStore must have. Each implementation's spec calls this. */
 export function describeTaskStoreContract(name: string, open: () => Promise<TaskStore>): void {
   describe(`TaskStore contract: ${name}`, () => {
     let store: TaskStore;
     let clock = Date.parse('2026-01-01T00:00:00Z');
 
-    const newTask = (overrides: Partial<NewTask> = {}): NewTask => ({
-      task_id: randomUUID(),
-      task_type: 'process_data',
-      task_data: { items: [1, 2] },
-      priority: 0,
-      timeout_ms: 1000,
-      created_at: new Date((clock += 1000)).toISOString(),
-      ...overrides,
-    });
+    // Creation times a second apart, so orderings by time are certain.
+    const newTask = (overrides: Partial<NewTask> = {}): NewTask =>
+      aNewTask({ created_at: new Date((clock += 1000)).toISOString(), ...overrides });
 
     const running = async (overrides: Partial<NewTask> = {}): Promise<TaskRecord> => {
       const task = (await store.insert(newTask(overrides)))!;

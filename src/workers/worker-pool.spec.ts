@@ -41,6 +41,16 @@ describe('WorkerPool', () => {
     await p.shutdown();
   });
 
+  it('logs, as a warning, what a child without a task reports (say, a WORKER_NICE it could not take)', async () => {
+    const p = pool({ WORKER_POOL_MIN: '1' });
+    const warn = jest.spyOn((p as any).logger, 'warn').mockImplementation(() => undefined);
+    p.fill();
+    boot(children[0], 41000);
+    children[0].say({ type: 'log', message: 'WORKER_NICE=-5 could not be applied (EACCES)' });
+    expect(warn).toHaveBeenCalledWith(`worker ${children[0].pid}: WORKER_NICE=-5 could not be applied (EACCES)`);
+    await p.shutdown();
+  });
+
   it('never reuses a child that failed to boot, and refills after a pause', async () => {
     const p = pool({ WORKER_POOL_MIN: '1' });
     p.fill();
