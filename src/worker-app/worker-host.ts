@@ -53,15 +53,19 @@ export class WorkerHost {
     const reusable = new Promise<boolean>((resolve) => (this.verdict = resolve));
     this.current = new TaskRun(task, (message) => thread.postMessage(message), (message) => {
       this.report(message);
-      if (OUTCOMES.has(message.type)) void this.retire(message.type === 'completed' ? reusable : Promise.resolve(false));
+      if (OUTCOMES.has(message.type)) void this.retire(message.type === 'completed', reusable);
     });
     this.current.run();
   }
 
   /** After a task's outcome: `idle` once a clean thread waits for the next task. */
-  private async retire(reusable: Promise<boolean>): Promise<void> {
-    if (!(await reusable)) {
-      this.thread?.terminate().catch(() => {});
+  private async retire(completed: boolean, reusable: Promise<boolean>): Promise<void> {
+    if (!completed) {
+      // The supervisor recycles a process whose task failed: a thread started now would die unused.
+      // Should the process serve again after all, `start` boots one.
+      this.dropThread();
+    } else if (!(await reusable)) {
+      this.dropThread();
       this.startThread();
       await this.booted;
     }
@@ -73,8 +77,15 @@ export class WorkerHost {
 
   private refreshIdleThread(): void {
     if (this.current || !this.used) return;
-    this.thread?.terminate().catch(() => {});
+    this.dropThread();
     this.startThread();
+  }
+
+  /** Stops the thread without it counting as lost: its exit is no longer watched. */
+  private dropThread(): void {
+    const thread = this.thread;
+    this.thread = null;
+    thread?.terminate().catch(() => {});
   }
 
   private startThread(): void {
