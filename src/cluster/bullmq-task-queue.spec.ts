@@ -24,10 +24,11 @@ describe('BullmqTaskQueue', () => {
 
   it('queues a task once however often it is enqueued, and tells which tasks have no job', async () => {
     const task = { task_id: randomUUID(), priority: 5 } as TaskRecord;
-    await queue.enqueue(task);
-    await queue.enqueue(task);
+    const batched = { task_id: randomUUID(), priority: 0 } as TaskRecord;
+    await queue.enqueue([task]);
+    await queue.enqueue([task, batched]);
     const other = randomUUID();
-    expect(await queue.withoutJob([task.task_id, other])).toEqual([other]);
+    expect(await queue.withoutJob([task.task_id, batched.task_id, other])).toEqual([other]);
     await queue.discard(task.task_id);
     expect(await queue.withoutJob([task.task_id])).toEqual([task.task_id]);
   });

@@ -44,10 +44,10 @@ export class BullmqTaskQueue implements TaskQueue, BeforeApplicationShutdown, On
     return !this.stopped;
   }
 
-  async enqueue(task: TaskRecord): Promise<void> {
+  async enqueue(tasks: readonly TaskRecord[]): Promise<void> {
     try {
       // Adding an id that is still in the queue does nothing, so enqueueing again is safe.
-      await this.queue.add('task', {}, { jobId: task.task_id, priority: bullPriority(task.priority) });
+      await this.queue.addBulk(tasks.map((task) => ({ name: 'task', data: {}, opts: { jobId: task.task_id, priority: bullPriority(task.priority) } })));
     } catch (error) {
       throw new StoreUnavailableError((error as Error).message);
     }

@@ -23,7 +23,7 @@ describe('TaskRecovery', () => {
   const enqueued: string[] = [];
   const jobless = new Set<string>();
   const queue = {
-    enqueue: async (task: { task_id: string }) => void enqueued.push(task.task_id),
+    enqueue: async (tasks: { task_id: string }[]) => void enqueued.push(...tasks.map((t) => t.task_id)),
     withoutJob: async (ids: string[]) => ids.filter((id) => jobless.has(id)),
   } as unknown as BullmqTaskQueue;
   const types = {

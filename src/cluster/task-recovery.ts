@@ -64,7 +64,7 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
       const lost = new Set(await this.queue.withoutJob(old.map((t) => t.task_id)));
       for (const task of old.filter((t) => lost.has(t.task_id))) {
         this.logger.warn(`task ${task.task_id}: queued without a job; queueing it again`);
-        await this.queue.enqueue(task);
+        await this.queue.enqueue([task]);
         restored++;
       }
       cursor = page.next_cursor ?? undefined;
@@ -81,7 +81,7 @@ export class TaskRecovery implements OnApplicationBootstrap, OnApplicationShutdo
       });
       if (requeued) {
         this.logger.warn(`task ${task.task_id}: node ${task.node} stopped; queued to run again (attempt ${task.attempts + 1})`);
-        await this.queue.enqueue(requeued);
+        await this.queue.enqueue([requeued]);
       }
       return requeued ?? this.store.get(task.task_id);
     }

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import {
-  DomainError, InvalidCursorError, InvalidTaskDataError, InvalidTransitionError, QueueFullError, ShuttingDownError,
+  BatchOverQueueLimitError, DomainError, InvalidBatchError, InvalidCursorError, InvalidTaskDataError, InvalidTransitionError, QueueFullError, ShuttingDownError,
   StoreUnavailableError, TaskNotFoundError, UnknownTaskTypeError, WorkerUnreachableError,
 } from '../tasks/task-errors';
 
@@ -12,6 +12,8 @@ const STATUS_OF: [new (...args: never[]) => DomainError, number][] = [
   [UnknownTaskTypeError, HttpStatus.BAD_REQUEST],
   [InvalidTaskDataError, HttpStatus.BAD_REQUEST],
   [InvalidCursorError, HttpStatus.BAD_REQUEST],
+  [InvalidBatchError, HttpStatus.BAD_REQUEST],
+  [BatchOverQueueLimitError, HttpStatus.BAD_REQUEST],
   [QueueFullError, HttpStatus.TOO_MANY_REQUESTS],
   [ShuttingDownError, HttpStatus.SERVICE_UNAVAILABLE],
   [WorkerUnreachableError, HttpStatus.BAD_GATEWAY],

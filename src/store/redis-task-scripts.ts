@@ -28,18 +28,35 @@ local function reindex(id, from, to)
 end
 `;
 
-/** ARGV: prefix, max queued (-1: no limit), id, then field/value pairs. Returns the hash, or 0 when full. */
+/**
+ * Stores tasks, all or none. ARGV: prefix, max queued (-1: no limit), then per
+ * task: its id, the number of its field/value pairs, the pairs. Returns each
+ * task's hash, or 0 when they would take the queue past the limit.
+ */
 export const INSERT = `${PRELUDE}
-local max, id = tonumber(ARGV[2]), ARGV[3]
-if max >= 0 and redis.call('ZCARD', p .. ':status:queued') >= max then return 0 end
-local key = p .. ':task:' .. id
-if redis.call('EXISTS', key) == 1 then return redis.error_reply('ERR duplicate task id ' .. id) end
-local seq = redis.call('INCR', p .. ':seq')
-redis.call('HSET', key, 'seq', seq, 'status', 'queued', 'progress', 0, 'attempts', 0, unpack(ARGV, 4))
-redis.call('ZADD', p .. ':all', seq, id)
-redis.call('ZADD', p .. ':type:' .. redis.call('HGET', key, 'task_type'), seq, id)
-reindex(id, nil, 'queued')
-return redis.call('HGETALL', key)
+local max, tasks, at = tonumber(ARGV[2]), {}, 3
+while at <= #ARGV do
+  local n = tonumber(ARGV[at + 1])
+  tasks[#tasks + 1] = { id = ARGV[at], first = at + 2, last = at + 1 + 2 * n }
+  at = at + 2 + 2 * n
+end
+if max >= 0 and redis.call('ZCARD', p .. ':status:queued') + #tasks > max then return 0 end
+local seen = {}
+for _, task in ipairs(tasks) do
+  if seen[task.id] or redis.call('EXISTS', p .. ':task:' .. task.id) == 1 then return redis.error_reply('ERR duplicate task id ' .. task.id) end
+  seen[task.id] = true
+end
+local stored = {}
+for _, task in ipairs(tasks) do
+  local key = p .. ':task:' .. task.id
+  local seq = redis.call('INCR', p .. ':seq')
+  redis.call('HSET', key, 'seq', seq, 'status', 'queued', 'progress', 0, 'attempts', 0, unpack(ARGV, task.first, task.last))
+  redis.call('ZADD', p .. ':all', seq, task.id)
+  redis.call('ZADD', p .. ':type:' .. redis.call('HGET', key, 'task_type'), seq, task.id)
+  reindex(task.id, nil, 'queued')
+  stored[#stored + 1] = redis.call('HGETALL', key)
+end
+return stored
 `;
 
 /**

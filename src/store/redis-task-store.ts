@@ -41,10 +41,17 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async insert(task: NewTask, maxQueued = Infinity): Promise<TaskRecord | null> {
+    return (await this.insertMany([task], maxQueued))?.[0] ?? null;
+  }
+
+  async insertMany(tasks: readonly NewTask[], maxQueued = Infinity): Promise<TaskRecord[] | null> {
     const limit = Number.isFinite(maxQueued) ? maxQueued : -1;
-    const fields = toFields({ ...task });
-    const hash = await this.call(() => this.redis.ntrInsert(this.prefix, limit, task.task_id, ...fields));
-    return hash === 0 ? null : toRecord(hash as string[]);
+    const args = tasks.flatMap((task) => {
+      const fields = toFields(task);
+      return [task.task_id, fields.length / 2, ...fields];
+    });
+    const hashes = await this.call(() => this.redis.ntrInsert(this.prefix, limit, ...args));
+    return hashes === 0 ? null : (hashes as string[][]).map((hash) => toRecord(hash));
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {

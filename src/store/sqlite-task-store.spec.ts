@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,5 +20,52 @@ describe('SqliteTaskStore', () => {
     const second = new SqliteTaskStore(file);
     expect(await second.get(task.task_id)).toEqual(task);
     await second.close();
+  });
+
+  describe('group commit', () => {
+    const committedIds = (file: string): string[] => {
+      const reader = new Database(file, { readonly: true });
+      try {
+        return (reader.prepare('SELECT task_id FROM tasks ORDER BY seq').all() as { task_id: string }[]).map((r) => r.task_id);
+      } finally {
+        reader.close();
+      }
+    };
+
+    it('commits the writes of one turn together, and answers each only once committed', async () => {
+      const file = join(dir, 'group.sqlite');
+      const store = new SqliteTaskStore(file);
+      const tasks = [aNewTask(), aNewTask()];
+      const writes = tasks.map((task) => store.insert(task));
+      // Written into the turn's open transaction: another connection does not see them yet.
+      expect(committedIds(file)).toEqual([]);
+      const settledBeforeCommit = await Promise.race([Promise.all(writes).then(() => true), Promise.resolve(false)]);
+      expect(settledBeforeCommit).toBe(false);
+      await Promise.all(writes);
+      expect(committedIds(file)).toEqual(tasks.map((t) => t.task_id));
+      await store.close();
+    });
+
+    it('fails only the write that failed; the rest of its turn commits', async () => {
+      const file = join(dir, 'partial.sqlite');
+      const store = new SqliteTaskStore(file);
+      const first = aNewTask();
+      await store.insert(first);
+      const next = aNewTask();
+      const results = await Promise.allSettled([store.insert({ ...aNewTask(), task_id: first.task_id }), store.insert(next)]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+      expect(committedIds(file)).toEqual([first.task_id, next.task_id]);
+      await store.close();
+    });
+
+    it('commits what is pending when the store closes', async () => {
+      const file = join(dir, 'close.sqlite');
+      const store = new SqliteTaskStore(file);
+      const task = aNewTask();
+      const write = store.insert(task);
+      await store.close();
+      await expect(write).resolves.toMatchObject({ task_id: task.task_id });
+      expect(committedIds(file)).toEqual([task.task_id]);
+    });
   });
 });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
+import { GroupCommit } from './group-commit';
 import { decodeCursor, encodeCursor } from './task-cursor';
 import type { NewTask, TaskListQuery, TaskPage, TaskStore } from './task-store';
 
@@ -44,11 +45,15 @@ function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
 
-/** The embedded store: one SQLite file in WAL mode. Every call is one statement or one transaction. */
+/**
+ * The embedded store: one SQLite file in WAL mode. Every write is atomic, and
+ * the writes of one event-loop turn commit together (see GroupCommit).
+ */
 export class SqliteTaskStore implements TaskStore {
   private readonly db: Database.Database;
+  private readonly commits: GroupCommit;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly insertTransaction: Database.Transaction<(task: NewTask, maxQueued: number) => TaskRecord | null>;
+  private readonly insertTransaction: Database.Transaction<(tasks: readonly NewTask[], maxQueued: number) => TaskRecord[] | null>;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -60,22 +65,28 @@ export class SqliteTaskStore implements TaskStore {
     // Files written before tasks recorded their node.
     const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
     if (!columns.some((c) => c.name === 'node')) this.db.exec('ALTER TABLE tasks ADD COLUMN node TEXT');
+    this.commits = new GroupCommit(this.db);
     this.insertTransaction = this.db.transaction(this.insertWithin);
   }
 
   async insert(task: NewTask, maxQueued = Infinity): Promise<TaskRecord | null> {
-    return this.insertTransaction.immediate(task, maxQueued);
+    return (await this.insertMany([task], maxQueued))?.[0] ?? null;
   }
 
-  /** Count and insert in one IMMEDIATE transaction, so concurrent submissions never pass the limit. */
-  private readonly insertWithin = (task: NewTask, maxQueued: number): TaskRecord | null => {
-    if (Number.isFinite(maxQueued) && this.countQueuedSync() >= maxQueued) return null;
-    const row = this.statement(
-        `INSERT INTO tasks (task_id, task_type, status, task_data, priority, timeout_ms, created_at)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
-      )
-      .get(task.task_id, task.task_type, JSON.stringify(task.task_data), task.priority, task.timeout_ms, task.created_at);
-    return toRecord(row as Row);
+  insertMany(tasks: readonly NewTask[], maxQueued = Infinity): Promise<TaskRecord[] | null> {
+    return this.commits.write(() => this.insertTransaction(tasks, maxQueued));
+  }
+
+  /** Count and insert as one step (a savepoint within the turn's transaction): all the tasks or none. */
+  private readonly insertWithin = (tasks: readonly NewTask[], maxQueued: number): TaskRecord[] | null => {
+    if (Number.isFinite(maxQueued) && this.countQueuedSync() + tasks.length > maxQueued) return null;
+    const insert = this.statement(
+      `INSERT INTO tasks (task_id, task_type, status, task_data, priority, timeout_ms, created_at)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
+    );
+    return tasks.map((task) =>
+      toRecord(insert.get(task.task_id, task.task_type, JSON.stringify(task.task_data), task.priority, task.timeout_ms, task.created_at) as Row),
+    );
   };
 
   async get(taskId: string): Promise<TaskRecord | null> {
@@ -110,32 +121,39 @@ export class SqliteTaskStore implements TaskStore {
     const keys = patchKeys(patch);
     const sets = ['status = ?', ...keys.map((k) => `${k} = ?`)].join(', ');
     const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)}) RETURNING *`);
-    const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from);
-    return row ? toRecord(row as Row) : null;
+    return this.commits.write(() => {
+      const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from);
+      return row ? toRecord(row as Row) : null;
+    });
   }
 
   async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void> {
-    this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')`)
-      .run(progress, jsonOrNull(info), taskId);
+    const statement = this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')`);
+    await this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId));
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
     const keys = patchKeys(patch).filter((k) => k !== 'attempts');
     const sets = [`status = 'starting'`, 'attempts = attempts + 1', ...keys.map((k) => `${k} = ?`)].join(', ');
     const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status = 'queued' RETURNING *`);
-    const row = statement.get(...patchValues(keys, patch), taskId);
-    return row ? toRecord(row as Row) : null;
+    return this.commits.write(() => {
+      const row = statement.get(...patchValues(keys, patch), taskId);
+      return row ? toRecord(row as Row) : null;
+    });
   }
 
   async claimNext(): Promise<TaskRecord | null> {
     // One statement picks and marks: SQLite runs it under the write lock, so two claimers never get the same task.
     // Left to itself the planner sorts every queued row on each claim; the queue index hands over the first.
-    const row = this.statement(
+    const statement = this.statement(
       `UPDATE tasks SET status = 'starting', attempts = attempts + 1
        WHERE seq = (SELECT seq FROM tasks INDEXED BY tasks_queue WHERE status = 'queued' ORDER BY priority DESC, seq ASC LIMIT 1)
        RETURNING *`,
-    ).get() as Row | undefined;
-    return row ? toRecord(row) : null;
+    );
+    return this.commits.write(() => {
+      const row = statement.get() as Row | undefined;
+      return row ? toRecord(row) : null;
+    });
   }
 
   async countByStatus(): Promise<Partial<Record<TaskStatus, number>>> {
@@ -162,28 +180,32 @@ export class SqliteTaskStore implements TaskStore {
 
   async interruptActive(reason: string, finishedAt: string): Promise<number> {
     const error = JSON.stringify({ code: 'INTERRUPTED', message: reason });
-    return this.statement(
-        `UPDATE tasks SET status = 'interrupted', error = ?, finished_at = ?, worker_server = NULL
-         WHERE status IN (${placeholders(ACTIVE_STATUSES)})`,
-      )
-      .run(error, finishedAt, ...ACTIVE_STATUSES).changes;
+    const statement = this.statement(
+      `UPDATE tasks SET status = 'interrupted', error = ?, finished_at = ?, worker_server = NULL
+       WHERE status IN (${placeholders(ACTIVE_STATUSES)})`,
+    );
+    return this.commits.write(() => statement.run(error, finishedAt, ...ACTIVE_STATUSES).changes);
   }
 
   async pruneFinished(finishedBefore: string): Promise<number> {
-    return this.statement(
-        `DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?
-         AND status IN (${placeholders(TERMINAL_STATUSES)})`,
-      )
-      .run(finishedBefore, ...TERMINAL_STATUSES).changes;
+    const statement = this.statement(
+      `DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?
+       AND status IN (${placeholders(TERMINAL_STATUSES)})`,
+    );
+    return this.commits.write(() => statement.run(finishedBefore, ...TERMINAL_STATUSES).changes);
   }
 
   async checkWritable(): Promise<void> {
-    this.statement('INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at')
-      .run(new Date().toISOString());
+    const statement = this.statement(
+      'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+    );
+    await this.commits.write(() => statement.run(new Date().toISOString()));
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.commit();
+    this.db.close();
   }
 
   /** Prepared once per distinct SQL text: every hot path reuses its statement. */

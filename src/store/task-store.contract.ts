@@ -108,6 +108,22 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
       expect(await store.insert(refused, 2)).toMatchObject({ task_id: refused.task_id, status: 'queued' });
     });
 
+    it('stores a batch in its order, all or none', async () => {
+      await store.insert(newTask(), 4);
+      const batch = [newTask({ priority: 1 }), newTask(), newTask({ task_type: 'cpu_intensive' })];
+      const stored = await store.insertMany(batch, 4);
+      expect(stored).toEqual(batch.map((task) => expect.objectContaining({ ...task, status: 'queued', attempts: 0 })));
+      expect((await store.list({ limit: 3 })).tasks.map((t) => t.task_id)).toEqual(batch.map((t) => t.task_id).reverse());
+
+      const tooMany = [newTask(), newTask()];
+      expect(await store.insertMany(tooMany, 5)).toBeNull();
+      const duplicate = newTask();
+      await expect(store.insertMany([newTask(), duplicate, { ...duplicate }])).rejects.toHaveProperty('message');
+      await expect(store.insertMany([newTask(), batch[0]])).rejects.toHaveProperty('message');
+      expect(await store.countQueued()).toBe(4);
+      expect(await store.get(tooMany[0].task_id)).toBeNull();
+    });
+
     it('claims one queued task by id, once, counting the attempt', async () => {
       const task = (await store.insert(newTask()))!;
       const claimed = await store.claim(task.task_id, { node: 'node-a' });

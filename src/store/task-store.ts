@@ -33,6 +33,8 @@ export type NewTask = Pick<
 export interface TaskStore {
   /** Stores a new queued task; null, storing nothing, when `maxQueued` tasks already wait. */
   insert(task: NewTask, maxQueued?: number): Promise<TaskRecord | null>;
+  /** Stores new queued tasks, all or none: null, storing nothing, when they would take the queue past `maxQueued`. */
+  insertMany(tasks: readonly NewTask[], maxQueued?: number): Promise<TaskRecord[] | null>;
   get(taskId: string): Promise<TaskRecord | null>;
   list(query: TaskListQuery): Promise<TaskPage>;
   /**

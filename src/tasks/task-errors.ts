@@ -51,8 +51,34 @@ export class InvalidTaskDataError extends DomainError {
 
 export class QueueFullError extends DomainError {
   readonly code = 'QUEUE_FULL';
-  constructor(readonly limit: number, readonly retryAfterS: number) {
-    super(`the queue holds its limit of ${limit} waiting tasks; retry later`);
+  constructor(readonly limit: number, readonly retryAfterS: number, submitted = 1) {
+    super(
+      submitted === 1
+        ? `the queue holds its limit of ${limit} waiting tasks; retry later`
+        : `${submitted} more tasks would take the queue past its limit of ${limit} waiting tasks; retry later`,
+    );
+  }
+}
+
+/** What was wrong with one item of a batch, as its own error would have said it. */
+export interface BatchItemProblem {
+  index: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export class InvalidBatchError extends DomainError {
+  readonly code = 'INVALID_BATCH';
+  constructor(readonly details: BatchItemProblem[]) {
+    super(`nothing was stored: ${details.map((p) => `tasks.${p.index}: ${p.message}`).join('; ')}`);
+  }
+}
+
+export class BatchOverQueueLimitError extends DomainError {
+  readonly code = 'BATCH_TOO_LARGE';
+  constructor(submitted: number, limit: number) {
+    super(`a batch of ${submitted} tasks can never fit a queue limited to ${limit} waiting tasks (MAX_QUEUED)`);
   }
 }
 

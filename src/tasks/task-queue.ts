@@ -7,8 +7,8 @@ export const TASK_QUEUE = Symbol('TASK_QUEUE');
 export interface TaskQueue {
   /** False once shutdown has begun: new tasks are refused. */
   readonly accepting: boolean;
-  /** Hands a stored, queued task over for running. Throws StoreUnavailableError when it cannot. */
-  enqueue(task: TaskRecord): Promise<void>;
+  /** Hands stored, queued tasks over for running. Throws StoreUnavailableError when it cannot. */
+  enqueue(tasks: readonly TaskRecord[]): Promise<void>;
   /** Drops a task cancelled while it waited. Best effort: a runner skips tasks that are no longer queued. */
   discard(taskId: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import {
   ApiOperation, ApiParam, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { ControlTaskDto } from './dto/control-task.dto';
+import { CreateTaskBatchDto, MAX_BATCH_TASKS, TaskBatchDto } from './dto/create-task-batch.dto';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { DeleteTaskQueryDto, GetTaskQueryDto, ListTasksQueryDto } from './dto/task-queries.dto';
 import { ErrorDto, TaskDetailDto, TaskDto, TaskListDto } from './dto/task.dto';
@@ -33,6 +34,21 @@ export class TasksController {
   @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'The service is shutting down.' })
   create(@Body() body: CreateTaskDto) {
     return this.tasks.create(body);
+  }
+
+  @Post('batch')
+  @ApiOperation({
+    summary: `Submit up to ${MAX_BATCH_TASKS} tasks in one request, all or none`,
+    description:
+      'Each item is checked as POST /tasks checks its body. If any item is bad, or the batch would take the queue past ' +
+      'MAX_QUEUED, nothing is stored; the error names every bad item by its index (details[].index).',
+  })
+  @ApiCreatedResponse({ type: TaskBatchDto })
+  @ApiPayloadTooLargeResponse({ type: ErrorDto, description: 'Body over 1 MiB.' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'The batch does not fit under MAX_QUEUED now; see Retry-After.' })
+  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'The service is shutting down.' })
+  createMany(@Body() body: CreateTaskBatchDto) {
+    return this.tasks.createMany(body.tasks);
   }
 
   @Get()

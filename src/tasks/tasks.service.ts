@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { appConfig, type AppConfig } from '../config/app-config';
-import { TASK_STORE, type TaskPage, type TaskStore } from '../store/task-store';
+import { TASK_STORE, type NewTask, type TaskPage, type TaskStore } from '../store/task-store';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
 import type { WorkerStatus } from '../workers/worker-protocol';
 import type { ControlAction } from './dto/control-task.dto';
@@ -9,7 +9,10 @@ import type { CreateTaskDto } from './dto/create-task.dto';
 import type { ListTasksQueryDto } from './dto/task-queries.dto';
 import { isTerminal, type TaskRecord } from './task';
 import { TASK_CONTROL, type TaskControl } from './task-control';
-import { InvalidTransitionError, QueueFullError, ShuttingDownError, TaskNotFoundError } from './task-errors';
+import {
+  BatchOverQueueLimitError, DomainError, InvalidBatchError, InvalidTransitionError, QueueFullError, ShuttingDownError, TaskNotFoundError,
+  type BatchItemProblem,
+} from './task-errors';
 import { TASK_QUEUE, type TaskQueue } from './task-queue';
 
 /** Suggested wait before retrying a refused submission. */
@@ -27,32 +30,52 @@ export class TasksService {
 
   async create(request: CreateTaskDto): Promise<TaskRecord> {
     if (!this.queue.accepting) throw new ShuttingDownError();
-    const taskData = this.registry.parseInput(request.task_type, request.task_data ?? {});
-    const task = await this.store.insert(
-      {
-        task_id: randomUUID(),
-        task_type: request.task_type,
-        task_data: taskData,
-        priority: request.priority ?? 0,
-        timeout_ms: request.timeout_ms ?? this.registry.timeoutOf(request.task_type),
-        created_at: new Date().toISOString(),
-      },
-      this.config.maxQueued,
-    );
-    if (!task) throw new QueueFullError(this.config.maxQueued, QUEUE_FULL_RETRY_AFTER_S);
+    const [task] = await this.submit([this.prepare(request)]);
+    return task;
+  }
+
+  /** Stores and queues every task of the batch, or none: each item is checked before anything is stored. */
+  async createMany(requests: CreateTaskDto[]): Promise<{ tasks: TaskRecord[] }> {
+    if (!this.queue.accepting) throw new ShuttingDownError();
+    if (requests.length > this.config.maxQueued) throw new BatchOverQueueLimitError(requests.length, this.config.maxQueued);
+    const tasks: NewTask[] = [];
+    const problems: BatchItemProblem[] = [];
+    requests.forEach((request, index) => {
+      try {
+        tasks.push(this.prepare(request));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        problems.push({ index, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+      }
+    });
+    if (problems.length > 0) throw new InvalidBatchError(problems);
+    return { tasks: await this.submit(tasks) };
+  }
+
+  /** The task as it will be stored: its input checked against its type, its defaults applied. */
+  private prepare(request: CreateTaskDto): NewTask {
+    return {
+      task_id: randomUUID(),
+      task_type: request.task_type,
+      task_data: this.registry.parseInput(request.task_type, request.task_data ?? {}),
+      priority: request.priority ?? 0,
+      timeout_ms: request.timeout_ms ?? this.registry.timeoutOf(request.task_type),
+      created_at: new Date().toISOString(),
+    };
+  }
+
+  private async submit(tasks: NewTask[]): Promise<TaskRecord[]> {
+    const stored = await this.store.insertMany(tasks, this.config.maxQueued);
+    if (!stored) throw new QueueFullError(this.config.maxQueued, QUEUE_FULL_RETRY_AFTER_S, tasks.length);
     try {
-      await this.queue.enqueue(task);
+      await this.queue.enqueue(stored);
     } catch (error) {
-      // The client hears 503 and may retry: the stored copy must not run as well.
-      await this.store
-        .transition(task.task_id, ['queued'], 'cancelled', {
-          error: { code: 'ENQUEUE_FAILED', message: 'the queue could not take the task' },
-          finished_at: new Date().toISOString(),
-        })
-        .catch(() => undefined);
+      // The client hears 503 and may retry: the stored copies must not run as well.
+      const cancelled = { error: { code: 'ENQUEUE_FAILED', message: 'the queue could not take the task' }, finished_at: new Date().toISOString() };
+      await Promise.all(stored.map((task) => this.store.transition(task.task_id, ['queued'], 'cancelled', cancelled).catch(() => undefined)));
       throw error;
     }
-    return task;
+    return stored;
   }
 
   list(query: ListTasksQueryDto): Promise<TaskPage> {

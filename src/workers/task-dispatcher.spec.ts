@@ -25,6 +25,9 @@ class SlotCounter {
   }
 }
 
+/** Each claim commits at the end of an event-loop turn: give the dispatcher a few. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+
 describe('TaskDispatcher', () => {
   it('starts at most MAX_CONCURRENCY tasks, by priority then age, and fills freed slots', async () => {
     const store = new SqliteTaskStore(':memory:');
@@ -43,14 +46,14 @@ describe('TaskDispatcher', () => {
       ids.push(task!.task_id);
     }
     await dispatcher.onApplicationBootstrap();
-    await new Promise((resolve) => setImmediate(resolve));
+    await settled();
     expect(slots.started.map((t) => t.task_id)).toEqual([ids[4], ids[2]]);
     slots.finishOne();
-    await new Promise((resolve) => setImmediate(resolve));
+    await settled();
     expect(slots.started.map((t) => t.task_id)).toEqual([ids[4], ids[2], ids[0]]);
     dispatcher.stop();
     slots.finishOne();
-    await new Promise((resolve) => setImmediate(resolve));
+    await settled();
     expect(slots.started).toHaveLength(3);
     expect(await store.countQueued()).toBe(2);
     await store.close();

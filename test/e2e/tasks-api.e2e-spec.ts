@@ -39,6 +39,43 @@ describe('tasks API', () => {
     expect(Date.parse(done.finished_at)).toBeGreaterThanOrEqual(Date.parse(done.started_at));
   });
 
+  it('takes a batch in one request, all or none, and runs each task', async () => {
+    const items = [
+      { task_type: 'word_count', task_data: { text: 'one two' } },
+      { task_type: 'process_data', task_data: { items: [1, 2], step_ms: 1 }, priority: 3 },
+      { task_type: 'word_count', task_data: { text: 'three' }, timeout_ms: 5000 },
+    ];
+    const created = await service.request('POST', '/tasks/batch', { tasks: items });
+    expect(created.status).toBe(201);
+    expect(created.body.tasks).toEqual(items.map((item) => expect.objectContaining({ ...item, status: 'queued', task_id: expect.any(String) })));
+    const done = await Promise.all(created.body.tasks.map((t: { task_id: string }) => service.waitForStatus(t.task_id, 'completed')));
+    expect(done.map((t) => t.result)).toEqual([
+      expect.objectContaining({ total: 2 }),
+      { processed_items: 2, success: true },
+      expect.objectContaining({ total: 1 }),
+    ]);
+
+    const total = async () => (await service.request('GET', '/tasks?limit=100')).body.tasks.length;
+    const before = await total();
+    const bad = await service.request('POST', '/tasks/batch', {
+      tasks: [items[0], { task_type: 'no_such_type' }, { task_type: 'process_data', task_data: { items: 'x' } }],
+    });
+    expect(bad.body).toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_BATCH',
+      details: [
+        { index: 1, code: 'UNKNOWN_TASK_TYPE' },
+        { index: 2, code: 'INVALID_TASK_DATA', details: [expect.objectContaining({ field: 'task_data.items' })] },
+      ],
+    });
+    const malformed = await service.request('POST', '/tasks/batch', { tasks: [items[0], { task_type: 'word_count', color: 'red' }] });
+    expect(malformed.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ field: 'tasks.1.color' }] });
+    for (const body of [{ tasks: [] }, { tasks: 'x' }, {}, { tasks: Array.from({ length: 1001 }, () => items[0]) }]) {
+      expect((await service.request('POST', '/tasks/batch', body)).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    }
+    expect(await total()).toBe(before);
+  });
+
   it('runs generate_report and cpu_intensive with the reference result shapes', async () => {
     const report = await service.submit('generate_report', { report_type: 'detailed', step_ms: 10 });
     const cpu = await service.submit('cpu_intensive', { complexity: 200000, batches: 3 });

@@ -166,7 +166,15 @@ describe('bad input', () => {
     expect(refused.body.code).toBe('QUEUE_FULL');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await count()).toBe(before);
-    for (const t of [...queued, running]) await service.request('DELETE', `/tasks/${t.task_id}`);
+    await service.request('DELETE', `/tasks/${queued[1].task_id}`);
+    // One place is free: a batch of two does not fit, and none of it is stored.
+    const batch = await service.request('POST', '/tasks/batch', { tasks: [{ task_type: 'process_data' }, { task_type: 'process_data' }] });
+    expect(batch.status).toBe(429);
+    expect(batch.body.message).toMatch(/^2 more tasks would take the queue past its limit of 2/);
+    expect(await count()).toBe(before);
+    const tooBig = await service.request('POST', '/tasks/batch', { tasks: [1, 2, 3].map(() => ({ task_type: 'process_data' })) });
+    expect(tooBig.body).toMatchObject({ statusCode: 400, code: 'BATCH_TOO_LARGE' });
+    for (const t of [queued[0], running]) await service.request('DELETE', `/tasks/${t.task_id}`);
   });
 });
 
