@@ -2,52 +2,82 @@ import type Database from 'better-sqlite3';
 
 type Settle = (error: unknown) => void;
 
+/** Lost groups remembered for `durable`; a request spans a handful of turns, not hundreds. */
+const LOST_GROUPS_KEPT = 256;
+
 /**
  * Group commit: the writes made in one turn of the event loop share one
  * transaction, committed once that turn's I/O callbacks have run. Each
- * commit appends every page it touched to the WAL, so sixteen submissions
- * and the outcomes that arrived with them cost one append instead of many.
- * A write's promise settles only after its COMMIT: nothing is answered as
- * stored that a crash could still take back.
+ * commit appends every page it touched to the WAL, so a worker's outcome,
+ * the next task's claim and its start cost one append instead of three.
+ *
+ * A write returns as soon as it has run, so the service's own work (the
+ * supervisor handing a freed slot to the next task) never waits for a disk
+ * write. What a client is told waits: a reply is sent only once every write
+ * made before it is committed (`durable`), so nothing is answered as stored,
+ * nor shown, that a crash could still take back.
  */
 export class GroupCommit {
+  /** The open group, or the last one. */
+  private group = 0;
   private waiting: Settle[] = [];
   private scheduled = false;
+  private readonly lost = new Map<number, unknown>();
 
   constructor(private readonly db: Database.Database) {}
 
-  /** Runs `write` inside the current turn's transaction; resolves with its result once committed. */
-  write<T>(write: () => T): Promise<T> {
-    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  /** Runs `write` inside the current turn's transaction and returns its result. */
+  write<T>(write: () => T): T {
+    if (!this.db.inTransaction) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.group++;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.commit());
     }
-    let result: T;
     try {
-      result = write();
+      return write();
     } catch (error) {
       // SQLite undoes just the failed statement, unless the error (a full disk, say) ended the whole transaction.
-      if (!this.db.inTransaction) this.settleAll(error);
-      return Promise.reject(error);
+      if (!this.db.inTransaction) this.settle(error);
+      throw error;
     }
-    return new Promise((resolve, reject) => this.waiting.push((error) => (error ? reject(error) : resolve(result))));
   }
 
-  /** Commits what is pending now; called on the turn's end, and before the file closes. */
+  /** Writes made from now on belong to this group or a later one. */
+  mark(): number {
+    return this.db.inTransaction ? this.group : this.group + 1;
+  }
+
+  /**
+   * Settles once every write made so far is committed; rejects when a group
+   * since `since` was lost, since what the caller wrote or read may be gone.
+   */
+  durable(since: number): Promise<void> {
+    for (const [group, error] of this.lost) if (group >= since) return Promise.reject(error);
+    if (!this.db.inTransaction) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiting.push((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Commits the open group; called at the end of its turn, and before the file closes. */
   commit(): void {
     this.scheduled = false;
-    if (!this.db.inTransaction) return this.settleAll(null);
+    if (!this.db.inTransaction) return;
     try {
       this.db.exec('COMMIT');
-      this.settleAll(null);
+      this.settle(null);
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.settleAll(error);
+      this.settle(error);
     }
   }
 
-  private settleAll(error: unknown): void {
+  private settle(error: unknown): void {
+    if (error) {
+      this.lost.set(this.group, error);
+      if (this.lost.size > LOST_GROUPS_KEPT) this.lost.delete(this.lost.keys().next().value!);
+    }
     const waiting = this.waiting;
     this.waiting = [];
     for (const settle of waiting) settle(error);

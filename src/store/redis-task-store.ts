@@ -132,6 +132,13 @@ export class RedisTaskStore implements TaskStore {
     await this.call(() => this.redis.set(`${this.prefix}:health`, new Date().toISOString(), 'PX', 60000));
   }
 
+  /** Redis has applied a write when it answers: there is no group to wait for. */
+  writeMark(): number {
+    return 0;
+  }
+
+  async durable(): Promise<void> {}
+
   async close(): Promise<void> {
     if (this.ownsClient) this.redis.disconnect();
   }

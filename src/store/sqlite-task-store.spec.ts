@@ -23,25 +23,15 @@ describe('SqliteTaskStore', () => {
   });
 
   describe('group commit', () => {
-    const committedIds = (file: string): string[] => {
-      const reader = new Database(file, { readonly: true });
-      try {
-        return (reader.prepare('SELECT task_id FROM tasks ORDER BY seq').all() as { task_id: string }[]).map((r) => r.task_id);
-      } finally {
-        reader.close();
-      }
-    };
-
-    it('commits the writes of one turn together, and answers each only once committed', async () => {
+    it('commits the writes of one turn together; durable settles once they are on disk', async () => {
       const file = join(dir, 'group.sqlite');
       const store = new SqliteTaskStore(file);
+      const since = store.writeMark();
       const tasks = [aNewTask(), aNewTask()];
-      const writes = tasks.map((task) => store.insert(task));
+      await Promise.all(tasks.map((task) => store.insert(task)));
       // Written into the turn's open transaction: another connection does not see them yet.
       expect(committedIds(file)).toEqual([]);
-      const settledBeforeCommit = await Promise.race([Promise.all(writes).then(() => true), Promise.resolve(false)]);
-      expect(settledBeforeCommit).toBe(false);
-      await Promise.all(writes);
+      await store.durable(since);
       expect(committedIds(file)).toEqual(tasks.map((t) => t.task_id));
       await store.close();
     });
@@ -51,9 +41,11 @@ describe('SqliteTaskStore', () => {
       const store = new SqliteTaskStore(file);
       const first = aNewTask();
       await store.insert(first);
+      const since = store.writeMark();
       const next = aNewTask();
       const results = await Promise.allSettled([store.insert({ ...aNewTask(), task_id: first.task_id }), store.insert(next)]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+      await store.durable(since);
       expect(committedIds(file)).toEqual([first.task_id, next.task_id]);
       await store.close();
     });
@@ -62,10 +54,18 @@ describe('SqliteTaskStore', () => {
       const file = join(dir, 'close.sqlite');
       const store = new SqliteTaskStore(file);
       const task = aNewTask();
-      const write = store.insert(task);
+      await store.insert(task);
       await store.close();
-      await expect(write).resolves.toMatchObject({ task_id: task.task_id });
       expect(committedIds(file)).toEqual([task.task_id]);
     });
   });
 });
+
+function committedIds(file: string): string[] {
+  const reader = new Database(file, { readonly: true });
+  try {
+    return (reader.prepare('SELECT task_id FROM tasks ORDER BY seq').all() as { task_id: string }[]).map((r) => r.task_id);
+  } finally {
+    reader.close();
+  }
+}

@@ -73,7 +73,7 @@ export class SqliteTaskStore implements TaskStore {
     return (await this.insertMany([task], maxQueued))?.[0] ?? null;
   }
 
-  insertMany(tasks: readonly NewTask[], maxQueued = Infinity): Promise<TaskRecord[] | null> {
+  async insertMany(tasks: readonly NewTask[], maxQueued = Infinity): Promise<TaskRecord[] | null> {
     return this.commits.write(() => this.insertTransaction(tasks, maxQueued));
   }
 
@@ -129,7 +129,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void> {
     const statement = this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')`);
-    await this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId));
+    this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId));
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
@@ -199,7 +199,18 @@ export class SqliteTaskStore implements TaskStore {
     const statement = this.statement(
       'INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
     );
-    await this.commits.write(() => statement.run(new Date().toISOString()));
+    const since = this.commits.mark();
+    this.commits.write(() => statement.run(new Date().toISOString()));
+    // Writable means committable: a full disk shows at the commit.
+    await this.commits.durable(since);
+  }
+
+  writeMark(): number {
+    return this.commits.mark();
+  }
+
+  durable(since: number): Promise<void> {
+    return this.commits.durable(since);
   }
 
   async close(): Promise<void> {

@@ -58,5 +58,13 @@ export interface TaskStore {
   pruneFinished(finishedBefore: string): Promise<number>;
   /** Throws when the store cannot be written. */
   checkWritable(): Promise<void>;
+  /** Where the history of writes stands now: pass it to `durable`. */
+  writeMark(): number;
+  /**
+   * Settles once every write made so far is durable; rejects when a write made
+   * since `since` was lost. SQLite commits the writes of one event-loop turn
+   * together (writes return before that); Redis writes are durable when they return.
+   */
+  durable(since: number): Promise<void>;
   close(): Promise<void>;
 }

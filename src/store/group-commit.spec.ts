@@ -1,0 +1,68 @@
+import type Database from 'better-sqlite3';
+import { GroupCommit } from './group-commit';
+
+/** Stands in for a connection whose COMMIT can be made to fail, as a full disk would. */
+class FakeConnection {
+  inTransaction = false;
+  failCommit = false;
+  exec(sql: string): void {
+    if (sql === 'BEGIN IMMEDIATE') this.inTransaction = true;
+    if (sql === 'ROLLBACK') this.inTransaction = false;
+    if (sql === 'COMMIT') {
+      if (this.failCommit) throw new Error('database or disk is full');
+      this.inTransaction = false;
+    }
+  }
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommit', () => {
+  let db: FakeConnection;
+  let commits: GroupCommit;
+  beforeEach(() => {
+    db = new FakeConnection();
+    commits = new GroupCommit(db as unknown as Database.Database);
+  });
+
+  it('returns each write at once and commits them together at the end of the turn', async () => {
+    const since = commits.mark();
+    expect([commits.write(() => 1), commits.write(() => 2)]).toEqual([1, 2]);
+    expect(db.inTransaction).toBe(true);
+    let durable = false;
+    const settled = commits.durable(since).then(() => (durable = true));
+    await Promise.resolve();
+    expect(durable).toBe(false);
+    await settled;
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('rejects durable for anyone who wrote or read before a lost commit, and not for later writers', async () => {
+    const before = commits.mark();
+    commits.write(() => 'inserted');
+    const during = commits.mark();
+    db.failCommit = true;
+    const waiting = commits.durable(before);
+    await expect(waiting).rejects.toThrow('database or disk is full');
+    expect(db.inTransaction).toBe(false);
+    await expect(commits.durable(during)).rejects.toThrow('database or disk is full');
+
+    db.failCommit = false;
+    const after = commits.mark();
+    commits.write(() => 'next');
+    await expect(commits.durable(after)).resolves.toBeUndefined();
+  });
+
+  it('counts a group lost when a failed statement ended its transaction', async () => {
+    const since = commits.mark();
+    commits.write(() => 'kept?');
+    expect(() =>
+      commits.write(() => {
+        db.inTransaction = false; // SQLite rolled the whole transaction back
+        throw new Error('disk I/O error');
+      }),
+    ).toThrow('disk I/O error');
+    await expect(commits.durable(since)).rejects.toThrow('disk I/O error');
+    await nextTurn();
+  });
+});
