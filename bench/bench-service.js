@@ -69,6 +69,13 @@ class BenchService {
     return reply.body;
   }
 
+  /** POST /tasks/batch; resolves with the stored tasks in the order sent. */
+  async submitBatch(tasks) {
+    const reply = await this.request('POST', '/tasks/batch', { tasks });
+    if (reply.status !== 201) throw new Error(`batch answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 500)}`);
+    return reply.body.tasks;
+  }
+
   async waitFor(taskId, until, timeoutMs = 60000, pollMs = 1) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -22,7 +22,7 @@ describe('loadAppConfig', () => {
   it('applies the documented pool defaults', () => {
     expect(loadAppConfig({})).toMatchObject({
       workerPoolMin: 1,
-      maxTasksPerWorker: 1000,
+      maxTasksPerWorker: 10000,
       workerMaxRssBytes: 512 * 1024 * 1024,
       workerIdleTimeoutMs: 30000,
       workerNice: 10,

@@ -58,7 +58,7 @@ class Environment {
   WORKER_POOL_MIN = 1;
 
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
-  MAX_TASKS_PER_WORKER = 1000;
+  MAX_TASKS_PER_WORKER = 10000;
 
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(32) @Max(1024 * 1024)
   WORKER_MAX_RSS_MB = 512;

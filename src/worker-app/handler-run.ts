@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskContext } from '../task-types/task-type';
 import { loadTaskHandler } from './load-task-handler';
 import { RunFlags } from './run-flags';
-import type { HandlerRunData, HandlerToControl } from './thread-protocol';
+import type { HandlerOutcome, HandlerRunData, HandlerToControl } from './thread-protocol';
 
 /** Progress reaches the control thread at most this often; the last value is never lost. */
 const PROGRESS_EVERY_MS = 50;
@@ -29,7 +29,7 @@ export class HandlerRun {
   }
 
   /** Runs the handler; resolves with its outcome, never rejects. */
-  async execute(): Promise<HandlerToControl> {
+  async execute(): Promise<HandlerOutcome> {
     try {
       const run = loadTaskHandler(this.data.module);
       const result = await run(this.data.input, this.context());

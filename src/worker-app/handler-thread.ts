@@ -1,8 +1,9 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { keepCompiledModules } from './compiled-modules';
 import { HandlerRun } from './handler-run';
 import { ThreadBaseline } from './thread-baseline';
-import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerOutcome, HandlerThreadData, HandlerToControl } from './thread-protocol';
 import { TimerLedger } from './timer-ledger';
 
 /**
@@ -15,6 +16,7 @@ import { TimerLedger } from './timer-ledger';
 const post = (message: HandlerToControl) => parentPort!.postMessage(message);
 const timers = new TimerLedger();
 timers.install();
+keepCompiledModules();
 let current: HandlerRun | null = null;
 
 parentPort!.on('message', (message: ControlToHandler) => {
@@ -30,12 +32,10 @@ parentPort!.on('message', (message: ControlToHandler) => {
  * back before the outcome leaves, so the worker hears both at once and can
  * take its next task without another round trip.
  */
-function settle(outcome: HandlerToControl): void {
+function settle(outcome: HandlerOutcome): void {
   current = null;
   timers.clearAll();
-  const spent = baseline.restore();
-  post(outcome);
-  post(spent ? { type: 'spent', reason: spent } : { type: 'clean' });
+  post({ type: 'outcome', outcome, spent: baseline.restore() });
 }
 
 // Taken once this thread's own modules are loaded and its port listens: that much every task may share.

@@ -1,6 +1,6 @@
 import type { TaskAssignment, WorkerMessage, WorkerStatus } from '../workers/worker-protocol';
 import { RunFlags } from './run-flags';
-import type { ControlToHandler, HandlerRunData, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerOutcome, HandlerRunData, HandlerToControl } from './thread-protocol';
 
 /**
  * One task inside a worker process: runs its handler in a thread so this
@@ -96,12 +96,8 @@ export class TaskRun {
         return this.report({ type: 'resumed' });
       case 'log':
         return this.report(message);
-      case 'result':
-        return this.finish({ type: 'completed', result: message.result });
-      case 'error':
-        return this.finish({ type: 'failed', error: { code: message.code, message: message.message } });
-      case 'aborted':
-        return this.finish({ type: 'aborted' });
+      case 'outcome':
+        return this.finish(toWorkerOutcome(message.outcome));
     }
   }
 
@@ -110,5 +106,16 @@ export class TaskRun {
     this.finished = true;
     this.parkWaiters.forEach((settle) => settle(false));
     this.report(outcome);
+  }
+}
+
+function toWorkerOutcome(outcome: HandlerOutcome): WorkerMessage {
+  switch (outcome.type) {
+    case 'result':
+      return { type: 'completed', result: outcome.result };
+    case 'error':
+      return { type: 'failed', error: { code: outcome.code, message: outcome.message } };
+    case 'aborted':
+      return { type: 'aborted' };
   }
 }

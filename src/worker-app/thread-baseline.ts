@@ -32,6 +32,8 @@ export class ThreadBaseline {
   private readonly modules = new Set(Object.keys(require.cache));
   private readonly globals = propertiesOf(globalThis);
   private readonly env = { ...process.env };
+  private readonly envGuard = this.guardEnv();
+  private envWritten = false;
   private readonly intrinsics = INTRINSICS.map((target) => ({ target, properties: propertiesOf(target) }));
   private readonly resources = process.getActiveResourcesInfo().length;
   private readonly processEvents = listenerCounts();
@@ -47,9 +49,31 @@ export class ThreadBaseline {
     for (const id of Object.keys(require.cache)) if (!this.modules.has(id)) delete require.cache[id];
   }
 
+  /**
+   * Reading every variable back after each task costs more than a small task
+   * itself: writes to process.env are noticed instead, and only then is it put back.
+   */
+  private guardEnv(): NodeJS.ProcessEnv {
+    const mark = <T>(result: T): T => ((this.envWritten = true), result);
+    const guard = new Proxy(process.env, {
+      set: (target, key, value) => mark(Reflect.set(target, key, value)),
+      deleteProperty: (target, key) => mark(Reflect.deleteProperty(target, key)),
+      defineProperty: (target, key, descriptor) => mark(Reflect.defineProperty(target, key, descriptor)),
+    });
+    process.env = guard;
+    return guard;
+  }
+
   private restoreEnv(): void {
-    for (const key of Object.keys(process.env)) if (!(key in this.env)) delete process.env[key];
-    for (const [key, value] of Object.entries(this.env)) if (process.env[key] !== value) process.env[key] = value;
+    if (process.env !== this.envGuard) {
+      process.env = this.envGuard;
+      this.envWritten = true;
+    }
+    if (!this.envWritten) return;
+    const env = this.envGuard;
+    for (const key of Object.keys(env)) if (!(key in this.env)) delete env[key];
+    for (const [key, value] of Object.entries(this.env)) if (env[key] !== value) env[key] = value;
+    this.envWritten = false;
   }
 
   private restoreGlobals(): string | null {

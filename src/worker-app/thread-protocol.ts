@@ -16,18 +16,23 @@ export interface HandlerThreadData {
 /** Control thread -> handler thread. */
 export type ControlToHandler = { type: 'run'; data: HandlerRunData } | { type: 'abort' };
 
+/** How a task's handler ended. */
+export type HandlerOutcome =
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'aborted' };
+
 /** Handler thread -> control thread. */
 export type HandlerToControl =
   /** The thread has booted and waits for its first task; `nice_refused` says why it could not take its nice value. */
   | { type: 'standby'; nice_refused: string | null }
-  /** After a task's outcome: the thread is as it was before the task, and takes the next. */
-  | { type: 'clean' }
-  /** After a task's outcome: the task left something behind the thread cannot undo; it must not serve again. */
-  | { type: 'spent'; reason: string }
   | { type: 'progress'; progress: number; info: Record<string, unknown> | null }
   | { type: 'parked' }
   | { type: 'unparked' }
   | { type: 'log'; message: string }
-  | { type: 'result'; result: unknown }
-  | { type: 'error'; code: string; message: string }
-  | { type: 'aborted' };
+  /**
+   * The task's end, sent once the thread has been put back: `spent` is null
+   * when it is as it was before the task and takes the next, else what the
+   * task left that cannot be undone (the thread must not serve again).
+   */
+  | { type: 'outcome'; outcome: HandlerOutcome; spent: string | null };

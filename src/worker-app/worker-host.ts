@@ -70,7 +70,7 @@ export class WorkerHost {
       await this.booted;
     }
     this.current = null;
-    this.report({ type: 'idle' });
+    this.report({ type: 'idle', peak_rss_bytes: process.resourceUsage().maxRSS * 1024 });
     this.refreshTimer = setTimeout(() => this.refreshIdleThread(), REFRESH_IDLE_THREAD_MS);
     this.refreshTimer.unref();
   }
@@ -120,11 +120,11 @@ export class WorkerHost {
           this.report({ type: 'log', message: `WORKER_NICE=${this.handlerNice} could not be applied (${message.nice_refused}); handlers run at the service's priority` });
         }
         return;
-      case 'clean':
-        return this.settle(true);
-      case 'spent':
-        this.report({ type: 'log', message: `handler thread replaced: ${message.reason}` });
-        return this.settle(false);
+      case 'outcome':
+        // The outcome first: the verdict on the thread is awaited by what the outcome starts.
+        this.current?.onHandlerMessage(message);
+        if (message.spent) this.report({ type: 'log', message: `handler thread replaced: ${message.spent}` });
+        return this.settle(!message.spent);
       default:
         this.current?.onHandlerMessage(message);
     }

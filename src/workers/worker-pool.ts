@@ -59,7 +59,7 @@ export class WorkerPool {
   release(child: PoolChild, clean: boolean): void {
     child.task = null;
     const worn = child.tasksServed >= this.config.maxTasksPerWorker;
-    const bloated = (child.process.peakRssBytes() ?? 0) > this.config.workerMaxRssBytes;
+    const bloated = child.peakRssBytes > this.config.workerMaxRssBytes;
     if (!clean || worn || bloated || this.closed) return this.retire(child);
     this.becomeIdle(child);
   }
@@ -128,6 +128,9 @@ export class WorkerPool {
       case 'failed':
         // Failed before it was ready: never reused.
         if (!child.control) this.bootFailed(child, message.error.message);
+        break;
+      case 'idle':
+        child.peakRssBytes = message.peak_rss_bytes;
         break;
       case 'log':
         // A child with a task logs through its supervisor record; this one speaks for itself.

@@ -83,17 +83,8 @@ export class WorkerProcess {
 
   /** Resident memory from /proc (Linux); null where that is not available. */
   rssBytes(): number | null {
-    return this.statusField('VmRSS');
-  }
-
-  /** The most resident memory the process has had: a task's peak shows even after its thread is gone. */
-  peakRssBytes(): number | null {
-    return this.statusField('VmHWM');
-  }
-
-  private statusField(field: 'VmRSS' | 'VmHWM'): number | null {
     try {
-      const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
       return match ? Number(match[1]) * 1024 : null;
     } catch {
       return null;

@@ -43,8 +43,11 @@ export type WorkerMessage =
   | { type: 'completed'; result: unknown }
   | { type: 'failed'; error: ErrorInfo }
   | { type: 'aborted' }
-  /** The last task's handler thread has ended; the worker can take another task. */
-  | { type: 'idle' };
+  /**
+   * After `completed`: the worker can take another task. It tells its peak
+   * RSS, so the pool can recycle a bloated process without reading /proc.
+   */
+  | { type: 'idle'; peak_rss_bytes: number };
 
 const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
   'online', 'ready', 'progress', 'paused', 'resumed', 'log', 'completed', 'failed', 'aborted', 'idle',
@@ -66,6 +69,8 @@ export function parseWorkerMessage(message: unknown): WorkerMessage | null {
       return typeof m.message === 'string' ? m : null;
     case 'failed':
       return typeof m.error?.message === 'string' && typeof m.error?.code === 'string' ? m : null;
+    case 'idle':
+      return Number.isFinite(m.peak_rss_bytes) ? m : null;
     default:
       return m;
   }

@@ -100,7 +100,7 @@ describe('WorkerSupervisor', () => {
     child.say({ type: 'completed', result: { processed_items: 1, success: true } });
     await flush();
     expect(supervisor.size).toBe(1);
-    child.say({ type: 'idle' });
+    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({
       status: 'completed',
@@ -117,7 +117,7 @@ describe('WorkerSupervisor', () => {
   it('gives the next task to the idle worker without forking or booting again', async () => {
     const first = await runningTask();
     child.say({ type: 'completed', result: {} });
-    child.say({ type: 'idle' });
+    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
     await flush();
     const second = await startTask();
     await flush();
@@ -133,7 +133,7 @@ describe('WorkerSupervisor', () => {
     supervisor = makeSupervisor({ MAX_TASKS_PER_WORKER: '1' });
     await runningTask();
     child.say({ type: 'completed', result: {} });
-    child.say({ type: 'idle' });
+    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
     await flush();
     expect(children[0].killedWith).toBe('SIGKILL');
     await startTask();
@@ -143,7 +143,7 @@ describe('WorkerSupervisor', () => {
   it('never reuses a worker whose task failed', async () => {
     const task = await runningTask();
     child.say({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
-    child.say({ type: 'idle' });
+    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
     await flush();
     expect(child.killedWith).toBe('SIGKILL');
     expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', error: { code: 'HANDLER_ERROR' } });

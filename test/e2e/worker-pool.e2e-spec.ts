@@ -86,7 +86,7 @@ describe('warm pool', () => {
     const first = await inOneChild('global');
     expect(niceOf(first.pid, first.tid)).toBe(7);
     // Globals, environment variables and timers (unref'd ones too) are put back: the same thread serves on.
-    for (const leave of ['env', 'timer', 'unref_timer', 'builtin']) {
+    for (const leave of ['env', 'env_object', 'timer', 'unref_timer', 'builtin']) {
       expect({ leave, ...(await inOneChild(leave)) }).toEqual({ leave, found: nothing, pid: first.pid, thread: first.thread, tid: first.tid });
     }
     // A patched built-in, a listener on process and an open server cannot be undone: each time a fresh thread takes the next task.

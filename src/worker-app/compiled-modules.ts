@@ -1,0 +1,38 @@
+import Module = require('node:module');
+import { dirname } from 'node:path';
+import { constants, Script } from 'node:vm';
+
+type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
+type CompileMethod = (this: Module, content: string, filename: string) => unknown;
+
+/**
+ * A task's modules leave the require cache when it ends, so the next task
+ * evaluates them afresh and no module-level state carries over. Compiling
+ * them afresh as well would cost more than a small task itself (and far more
+ * for a handler with dependencies): the handler thread keeps each module's
+ * compiled code, keyed by its file and checked against its source, and only
+ * runs it again. Node has read the file and checked that it is CommonJS
+ * before `_compile` is called; ES modules never come this way.
+ */
+export function keepCompiledModules(): void {
+  const compiled = new Map<string, { source: string; script: Script }>();
+  const prototype = Module.prototype as unknown as { _compile: CompileMethod };
+  prototype._compile = function (this: Module, content: string, filename: string) {
+    let entry = compiled.get(filename);
+    if (entry?.source !== content) {
+      const script = new Script(Module.wrap(stripShebang(content)), {
+        filename,
+        importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
+      compiled.set(filename, (entry = { source: content, script }));
+    }
+    const wrapper = entry.script.runInThisContext({ displayErrors: true }) as ModuleWrapper;
+    const require = Module.createRequire(filename);
+    return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename));
+  };
+}
+
+/** Node drops a leading `#!` line before it compiles a module; so must we. */
+function stripShebang(content: string): string {
+  return content.startsWith('#!') ? '//' + content.slice(2) : content;
+}
