@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { durableReplies } from './common/durable-replies.middleware';
+import { TASK_STORE, type TaskStore } from './store/task-store';
 import { createValidationPipe } from './common/validation.pipe';
 import { TaskTypeRegistry } from './task-types/task-type-registry';
 
@@ -9,6 +11,7 @@ export const MAX_BODY = '1mb';
 
 /** Everything the API needs beside its modules; shared by the server and the spec writer. */
 export function configureApp(app: NestExpressApplication): OpenAPIObject {
+  app.use(durableReplies(app.get<TaskStore>(TASK_STORE)));
   app.useBodyParser('json', { limit: MAX_BODY });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());

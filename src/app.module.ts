@@ -1,15 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ClusterModeModule } from './cluster/cluster-mode.module';
-import { DurableReplyInterceptor } from './common/durable-reply.interceptor';
 import { appConfig, type AppConfig } from './config/app-config';
 import { EmbeddedModeModule } from './embedded/embedded-mode.module';
 import { HealthModule } from './health/health.module';
 import { MonitorModule } from './monitor/monitor.module';
 import { NodesModule } from './nodes/nodes.module';
-import { StoreModule } from './store/store.module';
 import { TaskTypesModule } from './task-types/task-types.module';
 import { TasksModule } from './tasks/tasks.module';
 import { WorkersModule } from './workers/workers.module';
@@ -25,7 +22,6 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
         ScheduleModule.forRoot(),
         { module: mode, global: true },
-        StoreModule,
         TaskTypesModule,
         WorkersModule,
         TasksModule,
@@ -33,7 +29,6 @@ export class AppModule {
         MonitorModule,
         HealthModule,
       ],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: DurableReplyInterceptor }],
     };
   }
 }

@@ -27,7 +27,7 @@ const PARSER_ERRORS: Record<string, string> = {
   'charset.unsupported': 'UNSUPPORTED_ENCODING',
 };
 
-interface ErrorBody {
+export interface ErrorBody {
   statusCode: number;
   error: string;
   code: string;
@@ -48,11 +48,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof DomainError) {
-      const statusCode = STATUS_OF.find(([type]) => exception instanceof type)?.[1] ?? HttpStatus.BAD_REQUEST;
-      const details = exception instanceof InvalidTransitionError ? { status: exception.current } : exception.details;
-      return { ...head(statusCode, exception.code), message: exception.message, ...(details ? { details } : {}) };
-    }
+    if (exception instanceof DomainError) return domainErrorBody(exception);
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse() as { message?: unknown; code?: string; details?: unknown } | string;
@@ -70,6 +66,13 @@ export class DomainExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { ...head(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR'), message: 'internal error' };
   }
+}
+
+/** The answer to a domain error; also used where a reply is refused outside Nest (see durableReplies). */
+export function domainErrorBody(exception: DomainError): ErrorBody {
+  const statusCode = STATUS_OF.find(([type]) => exception instanceof type)?.[1] ?? HttpStatus.BAD_REQUEST;
+  const details = exception instanceof InvalidTransitionError ? { status: exception.current } : exception.details;
+  return { ...head(statusCode, exception.code), message: exception.message, ...(details ? { details } : {}) };
 }
 
 function head(statusCode: number, code: string) {
