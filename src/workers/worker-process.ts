@@ -10,6 +10,9 @@ const WORKER_APP = join(__dirname, '..', 'worker-app');
  */
 export const WORKER_ENTRY = existsSync(join(WORKER_APP, 'worker.bundle.js')) ? join(WORKER_APP, 'boot.js') : join(WORKER_APP, 'main.js');
 
+/** `gc` lets an idle worker give back the heap its tasks grew (see WorkerHost). */
+export const WORKER_EXEC_ARGV = ['--expose-gc'];
+
 export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -51,7 +54,7 @@ export class WorkerProcess {
 
   static fork(events: WorkerProcessEvents): WorkerProcess {
     const child = fork(WORKER_ENTRY, [], {
-      execArgv: [],
+      execArgv: WORKER_EXEC_ARGV,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
