@@ -3,8 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { durableReplies } from './common/durable-replies.middleware';
-import { TASK_STORE, type TaskStore } from './store/task-store';
 import { createValidationPipe } from './common/validation.pipe';
+import { TASK_STORE, type TaskStore } from './store/task-store';
 import { TaskTypeRegistry } from './task-types/task-type-registry';
 
 export const MAX_BODY = '1mb';

@@ -28,9 +28,12 @@ describe('shared mode: several nodes on one Redis', () => {
   const running = (taskId: string) => api.waitForTask(taskId, (t) => t.status === 'running', 20000);
   const settled = () => api.request('GET', '/tasks?limit=500').then((r) => r.body.tasks.every((t: any) => !/queued|starting|running|paused/.test(t.status)));
 
-  it('spreads 20 tasks over both worker nodes; each record names its node', async () => {
+  it('spreads 20 tasks, sent one by one and as a batch, over both worker nodes; each record names its node', async () => {
     const tasks = [];
-    for (let i = 0; i < 20; i++) tasks.push(await api.submit('process_data', { step_ms: 50 }));
+    for (let i = 0; i < 10; i++) tasks.push(await api.submit('process_data', { step_ms: 50 }));
+    const batch = await api.request('POST', '/tasks/batch', { tasks: Array.from({ length: 10 }, () => ({ task_type: 'process_data', task_data: { step_ms: 50 } })) });
+    expect(batch.status).toBe(201);
+    tasks.push(...batch.body.tasks);
     const done = await Promise.all(tasks.map((t) => api.waitForStatus(t.task_id, 'completed', 60000)));
     expect(done.every((t) => t.result.success && nodeIds().includes(t.node))).toBe(true);
     expect(new Set(done.map((t) => t.node)).size).toBe(2);
@@ -89,6 +92,7 @@ describe('shared mode: several nodes on one Redis', () => {
     const strict = await Service.start({ ...env, ROLE: 'api', MAX_QUEUED: '3' });
     const refused = await strict.request('POST', '/tasks', { task_type: 'process_data' });
     expect(refused.status).toBe(429);
+    expect((await strict.request('POST', '/tasks/batch', { tasks: [{ task_type: 'process_data' }] })).status).toBe(429);
     await strict.stop();
     strict.cleanup();
 
