@@ -23,6 +23,7 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({})).toMatchObject({
       workerPoolMin: 1,
       maxTasksPerWorker: 10000,
+      workerRefreshAfterTasks: 1000,
       workerMaxRssBytes: 512 * 1024 * 1024,
       workerIdleTimeoutMs: 30000,
       workerNice: 10,
@@ -46,6 +47,7 @@ describe('loadAppConfig', () => {
     ['WORKER_NICE', '-21'],
     ['WORKER_POOL_MIN', '-1'],
     ['MAX_TASKS_PER_WORKER', '0'],
+    ['WORKER_REFRESH_AFTER_TASKS', '-1'],
     ['WORKER_MAX_RSS_MB', 'lots'],
     ['WORKER_IDLE_TIMEOUT_MS', '10'],
     ['QUEUE', 'kafka'],

@@ -60,6 +60,9 @@ class Environment {
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT)
   MAX_TASKS_PER_WORKER = 10000;
 
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT)
+  WORKER_REFRESH_AFTER_TASKS = 1000;
+
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(32) @Max(1024 * 1024)
   WORKER_MAX_RSS_MB = 512;
 
@@ -125,6 +128,8 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
     // An API node runs no tasks, so it keeps no warm workers.
     workerPoolMin: parsed.ROLE === 'api' ? 0 : parsed.WORKER_POOL_MIN,
     maxTasksPerWorker: parsed.MAX_TASKS_PER_WORKER,
+    /** A worker that has served this many tasks is replaced once it goes quiet (0: never). */
+    workerRefreshAfterTasks: parsed.WORKER_REFRESH_AFTER_TASKS,
     workerMaxRssBytes: parsed.WORKER_MAX_RSS_MB * 1024 * 1024,
     workerIdleTimeoutMs: parsed.WORKER_IDLE_TIMEOUT_MS,
     /** Niceness of worker processes; below the service's own it needs CAP_SYS_NICE. */

@@ -1,7 +1,7 @@
 import { loadAppConfig } from '../config/app-config';
 import { FakeChild } from './worker-process.fake';
 import type { WorkerLauncher } from './worker-launcher';
-import { WorkerPool } from './worker-pool';
+import { REFRESH_WORN_CHILD_AFTER_IDLE_MS, WorkerPool } from './worker-pool';
 import { WorkerProcess, type WorkerProcessEvents } from './worker-process';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -109,5 +109,30 @@ describe('WorkerPool', () => {
     p.release(lean, true);
     expect(children[0].killedWith).toBe('SIGKILL');
     await p.shutdown();
+  });
+
+  it('replaces a child that served WORKER_REFRESH_AFTER_TASKS tasks once it has been quiet a while, and only then', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const p = pool({ WORKER_POOL_MIN: '1', WORKER_REFRESH_AFTER_TASKS: '2' });
+      p.fill();
+      boot(children[0], 41000);
+      const child = p.acquire(task());
+      p.release(child, true);
+      jest.advanceTimersByTime(REFRESH_WORN_CHILD_AFTER_IDLE_MS + 1);
+      expect(children[0].killedWith).toBeNull(); // one task served: not worn
+      expect(p.acquire(task())).toBe(child);
+      p.release(child, true);
+      jest.advanceTimersByTime(REFRESH_WORN_CHILD_AFTER_IDLE_MS - 100);
+      expect(p.acquire(task())).toBe(child); // a task within the quiet spell keeps it
+      p.release(child, true);
+      jest.advanceTimersByTime(REFRESH_WORN_CHILD_AFTER_IDLE_MS + 1);
+      expect(children[0].killedWith).toBe('SIGKILL');
+      await new Promise((resolve) => setImmediate(resolve)); // its exit
+      expect(children).toHaveLength(2); // the minimum, refilled with a fresh child
+      await p.shutdown();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

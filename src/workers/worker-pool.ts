@@ -8,6 +8,11 @@ import type { WorkerMessage } from './worker-protocol';
 
 /** A child that failed to boot is replaced after this pause, so a broken setup does not fork in a loop. */
 const REFILL_AFTER_BOOT_FAILURE_MS = 1000;
+/**
+ * How long a worn child (WORKER_REFRESH_AFTER_TASKS) must stay idle before it
+ * is replaced: a burst is over, and a fresh child is ready before the next.
+ */
+export const REFRESH_WORN_CHILD_AFTER_IDLE_MS = 5000;
 
 export interface IdleWorkerView {
   pid: number;
@@ -23,6 +28,9 @@ export interface IdleWorkerView {
  * hands an idle one to each task, takes it back when the task is done unless
  * it has served MAX_TASKS_PER_WORKER tasks or its RSS passed WORKER_MAX_RSS_MB,
  * and lets idle children beyond the minimum go after WORKER_IDLE_TIMEOUT_MS.
+ * A child that has served WORKER_REFRESH_AFTER_TASKS tasks is replaced once it
+ * goes quiet: thousands of tasks leave glibc's heaps fragmented (about 20 MB
+ * a child), and only a new process gives that back.
  */
 export class WorkerPool {
   private readonly logger = new Logger(WorkerPool.name);
@@ -150,9 +158,15 @@ export class WorkerPool {
 
   private becomeIdle(child: PoolChild): void {
     child.state = 'idle';
-    child.idleTimer = setTimeout(() => {
-      if (child.state === 'idle' && !child.task && this.live > this.config.workerPoolMin) this.retire(child);
-    }, this.config.workerIdleTimeoutMs);
+    const refreshAfter = this.config.workerRefreshAfterTasks;
+    const worn = refreshAfter > 0 && child.tasksServed >= refreshAfter;
+    // Retiring a child the minimum needs makes the pool boot a fresh one when it has exited.
+    child.idleTimer = setTimeout(
+      () => {
+        if (child.state === 'idle' && !child.task && (worn || this.live > this.config.workerPoolMin)) this.retire(child);
+      },
+      worn ? REFRESH_WORN_CHILD_AFTER_IDLE_MS : this.config.workerIdleTimeoutMs,
+    );
     child.idleTimer.unref();
   }
 

@@ -152,6 +152,22 @@ describe('warm pool', () => {
 });
 
 describe('pool limits', () => {
+  it('replaces a child that served WORKER_REFRESH_AFTER_TASKS tasks once it has been quiet for 5 s', async () => {
+    const service = await Service.start({ MAX_CONCURRENCY: '1', WORKER_POOL_MIN: '1', WORKER_REFRESH_AFTER_TASKS: '2' });
+    try {
+      const first = await run(service, 'fixture_module_counter');
+      const second = await run(service, 'fixture_module_counter');
+      expect(second.worker).toBe(first.worker);
+      await waitUntil(() => processGone(first.worker), 8000);
+      const [fresh] = await waitForWorkers(service, (ws) => ws.length === 1 && ws[0].state === 'idle');
+      expect(fresh.pid).not.toBe(first.worker);
+      expect((await run(service, 'fixture_module_counter')).worker).toBe(fresh.pid);
+    } finally {
+      await service.stop();
+      service.cleanup();
+    }
+  });
+
   it('MAX_TASKS_PER_WORKER=1 gives every task a new process', async () => {
     const service = await Service.start({ MAX_CONCURRENCY: '1', WORKER_POOL_MIN: '1', MAX_TASKS_PER_WORKER: '1' });
     try {
