@@ -135,4 +135,19 @@ describe('WorkerPool', () => {
       jest.useRealTimers();
     }
   });
+
+  it('never replaces a worn child for quietness with WORKER_REFRESH_AFTER_TASKS=0', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const p = pool({ WORKER_POOL_MIN: '1', WORKER_REFRESH_AFTER_TASKS: '0' });
+      p.fill();
+      boot(children[0], 41000);
+      for (let i = 0; i < 5; i++) p.release(p.acquire(task()), true);
+      jest.advanceTimersByTime(60_000);
+      expect(children[0].killedWith).toBeNull();
+      await p.shutdown();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
