@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { constants, Script } from 'node:vm';
+import { compileCommonJs, runCommonJs } from './commonjs-script';
 
 /**
  * How a file compiled: with the code cache (`accepted`), or from source
@@ -22,7 +20,7 @@ const HASH_HEX_LENGTH = 40;
 /** `<key>\n<sha1 of the data>\n<V8 code cache>` */
 const HEADER_LENGTH = 2 * (HASH_HEX_LENGTH + 1);
 
-// package.json allows Node 20.11, which has neither crypto.hash nor vm.constants.
+// package.json allows Node 20.11, which has no crypto.hash.
 const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
 
 /**
@@ -39,24 +37,13 @@ export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache
   const source = readFileSync(file, 'utf8');
   const key = sha1(`${process.version} ${process.arch}\n${source}`);
   const cached = readCache(cacheFile, key);
-  const script = new Script(wrapCommonJs(source), {
-    filename: file,
-    cachedData: cached ?? undefined,
-    // `import()` inside the file resolves as it would in a required file (where Node offers it).
-    importModuleDynamically: (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = compileCommonJs(source, file, cached ?? undefined);
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
 
   const module = { exports: {} as unknown };
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  runCommonJs(script, module, file);
 
   return { exports: module.exports, cache, saveCache: () => writeCache(cacheFile, key, script.createCachedData()) };
-}
-
-/** As the CommonJS loader wraps a module, so the file sees the same five free variables. */
-function wrapCommonJs(source: string): string {
-  return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 }
 
 /** The cached data; undefined without a cache file, null when the file is not a sound cache for this key. */

@@ -1,8 +1,7 @@
 import Module = require('node:module');
-import { dirname } from 'node:path';
-import { constants, Script } from 'node:vm';
+import type { Script } from 'node:vm';
+import { compileCommonJs, runCommonJs } from './commonjs-script';
 
-type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
 type CompileMethod = (this: Module, content: string, filename: string) => unknown;
 
 /**
@@ -19,20 +18,7 @@ export function keepCompiledModules(): void {
   const prototype = Module.prototype as unknown as { _compile: CompileMethod };
   prototype._compile = function (this: Module, content: string, filename: string) {
     let entry = compiled.get(filename);
-    if (entry?.source !== content) {
-      const script = new Script(Module.wrap(stripShebang(content)), {
-        filename,
-        importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-      });
-      compiled.set(filename, (entry = { source: content, script }));
-    }
-    const wrapper = entry.script.runInThisContext({ displayErrors: true }) as ModuleWrapper;
-    const require = Module.createRequire(filename);
-    return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename));
+    if (entry?.source !== content) compiled.set(filename, (entry = { source: content, script: compileCommonJs(content, filename) }));
+    return runCommonJs(entry.script, this, filename);
   };
-}
-
-/** Node drops a leading `#!` line before it compiles a module; so must we. */
-function stripShebang(content: string): string {
-  return content.startsWith('#!') ? '//' + content.slice(2) : content;
 }

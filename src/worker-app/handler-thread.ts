@@ -29,8 +29,8 @@ parentPort!.on('message', (message: ControlToHandler) => {
 
 /**
  * Once the callbacks the task left for this turn have run: the thread is put
- * back before the outcome leaves, so the worker hears both at once and can
- * take its next task without another round trip.
+ * back before the outcome leaves, so outcome and verdict travel as one
+ * message and the worker can take its next task without another round trip.
  */
 function settle(outcome: HandlerOutcome): void {
   current = null;

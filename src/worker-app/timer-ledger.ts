@@ -21,12 +21,10 @@ export class TimerLedger {
     }
   }
 
-  /** Clears every timer still pending; returns how many there were. */
-  clearAll(): number {
-    const pending = this.live.size;
+  /** Clears every timer still pending. */
+  clearAll(): void {
     for (const timer of this.live) clearTimeout(timer);
     this.live.clear();
-    return pending;
   }
 
   private recording(original: TimerFactory, firesOnce: boolean): TimerFactory {
