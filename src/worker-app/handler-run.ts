@@ -32,7 +32,11 @@ export class HandlerRun {
   async execute(): Promise<HandlerOutcome> {
     try {
       const run = loadTaskHandler(this.data.module);
-      const result = await run(this.data.input, this.context());
+      const pending = run(this.data.input, this.context());
+      // Terminated before its handler started: the abort message may have come before the run (the worker
+      // holds a run while the thread is put back), so the handler's signal fires now, once it can listen.
+      if (this.flags.abortRequested) this.abort();
+      const result = await pending;
       this.flushProgress();
       const size = Buffer.byteLength(JSON.stringify(result ?? null));
       if (size > this.data.maxResultBytes) {

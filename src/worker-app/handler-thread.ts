@@ -28,14 +28,16 @@ parentPort!.on('message', (message: ControlToHandler) => {
 });
 
 /**
- * Once the callbacks the task left for this turn have run: the thread is put
- * back before the outcome leaves, so outcome and verdict travel as one
- * message and the worker can take its next task without another round trip.
+ * Once the callbacks the task left for this turn have run. The outcome leaves
+ * first, so the supervisor records it and picks the next task while this
+ * thread is put back; the next `run` cannot be read before that is done, and
+ * the worker holds it until `restored` says the thread may take it.
  */
 function settle(outcome: HandlerOutcome): void {
   current = null;
+  post({ type: 'outcome', outcome });
   timers.clearAll();
-  post({ type: 'outcome', outcome, spent: baseline.restore() });
+  post({ type: 'restored', spent: baseline.restore() });
 }
 
 // Taken once this thread's own modules are loaded and its port listens: that much every task may share.

@@ -23,7 +23,11 @@ export class TaskRun {
     private readonly report: (message: WorkerMessage) => void,
   ) {}
 
+  /** Whether the run has been handed to the handler thread. */
+  started = false;
+
   run(): void {
+    this.started = true;
     const data: HandlerRunData = {
       module: this.task.module,
       input: this.task.task_data,

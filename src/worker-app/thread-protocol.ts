@@ -30,9 +30,11 @@ export type HandlerToControl =
   | { type: 'parked' }
   | { type: 'unparked' }
   | { type: 'log'; message: string }
+  /** The task's end; `restored` follows. */
+  | { type: 'outcome'; outcome: HandlerOutcome }
   /**
-   * The task's end, sent once the thread has been put back: `spent` is null
-   * when it is as it was before the task and takes the next, else what the
-   * task left that cannot be undone (the thread must not serve again).
+   * The thread has been put back after the task: `spent` is null when it is as
+   * it was before the task and takes the next, else what the task left that
+   * cannot be undone (the thread must not serve again).
    */
-  | { type: 'outcome'; outcome: HandlerOutcome; spent: string | null };
+  | { type: 'restored'; spent: string | null };

@@ -18,13 +18,19 @@ const REFRESH_IDLE_THREAD_MS = 5000;
  * handler thread so this thread (and the control server on it) stays free.
  * The thread serves task after task while it comes back clean; one that a
  * task has left unclean, or that failed, is replaced before the next task.
+ * The worker reports a task's outcome, and `idle`, as soon as the handler
+ * returns: the thread is put back while the supervisor records the outcome,
+ * and the next task waits only if it arrives before that is done.
  */
 export class WorkerHost {
   private current: TaskRun | null = null;
   private thread: Worker | null = null;
-  private booted: Promise<void> = Promise.resolve();
+  /** Settles once the thread has been put back after the last task, or replaced when it could not be. */
+  private threadClean: Promise<void> = Promise.resolve();
   /** Receives the thread's verdict on the task that just ended: reusable or not. */
   private verdict: ((reusable: boolean) => void) | null = null;
+  /** The task whose thread is being put back, for the log should it be replaced. */
+  private restoringAfter: string | null = null;
   /** Whether the thread has run a task since it started. */
   private used = false;
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -47,27 +53,26 @@ export class WorkerHost {
   start(task: TaskAssignment): void {
     if (this.current) return;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.prepare();
-    this.used = true;
-    const thread = this.thread!;
-    const reusable = new Promise<boolean>((resolve) => (this.verdict = resolve));
-    this.current = new TaskRun(task, (message) => thread.postMessage(message), (message) => {
+    const run = new TaskRun(task, (message) => this.thread?.postMessage(message), (message) => {
       this.report(message);
-      if (OUTCOMES.has(message.type)) void this.retire(message.type === 'completed', reusable);
+      if (OUTCOMES.has(message.type)) this.retire(message.type === 'completed');
     });
-    this.current.run();
+    this.current = run;
+    void this.threadClean.then(() => {
+      if (this.current !== run) return;
+      this.prepare();
+      this.used = true;
+      run.run();
+    });
   }
 
-  /** After a task's outcome: `idle` once a clean thread waits for the next task. */
-  private async retire(completed: boolean, reusable: Promise<boolean>): Promise<void> {
+  /** After a task's outcome: the worker is free for the next task. */
+  private retire(completed: boolean): void {
     if (!completed) {
       // The supervisor recycles a process whose task failed: a thread started now would die unused.
       // Should the process serve again after all, `start` boots one.
       this.dropThread();
-    } else if (!(await reusable)) {
-      this.dropThread();
-      this.startThread();
-      await this.booted;
+      this.threadClean = Promise.resolve();
     }
     this.current = null;
     this.report({ type: 'idle', peak_rss_bytes: process.resourceUsage().maxRSS * 1024 });
@@ -87,6 +92,7 @@ export class WorkerHost {
   private dropThread(): void {
     const thread = this.thread;
     this.thread = null;
+    this.settle(false);
     thread?.terminate().catch(() => {});
   }
 
@@ -94,21 +100,18 @@ export class WorkerHost {
     const thread = new Worker(HANDLER_THREAD, { workerData: { nice: this.handlerNice } satisfies HandlerThreadData });
     this.thread = thread;
     this.used = false;
-    this.booted = new Promise((resolve) => {
-      thread.once('message', () => resolve());
-      thread.once('exit', () => resolve());
-    });
     thread.on('message', (message: HandlerToControl) => {
       if (thread === this.thread) this.onThreadMessage(message);
     });
     thread.on('error', (error) => {
-      if (thread === this.thread) this.current?.threadLost(error, 1);
+      if (thread === this.thread && this.current?.started) this.current.threadLost(error, 1);
     });
     thread.on('exit', (code) => {
       if (thread !== this.thread) return;
       this.thread = null;
       this.settle(false);
-      if (this.current) this.current.threadLost(null, code);
+      // A task still waiting for the thread takes the fresh one.
+      if (this.current?.started) this.current.threadLost(null, code);
       else this.startThread();
     });
     thread.unref();
@@ -123,13 +126,26 @@ export class WorkerHost {
         }
         return;
       case 'outcome':
-        // The outcome first: the verdict on the thread is awaited by what the outcome starts.
-        this.current?.onHandlerMessage(message);
-        if (message.spent) this.report({ type: 'log', message: `handler thread replaced: ${message.spent}` });
+        this.awaitRestored();
+        return this.current?.onHandlerMessage(message);
+      case 'restored':
+        if (message.spent) this.report({ type: 'log', message: `handler thread replaced: ${message.spent} (after task ${this.restoringAfter})` });
         return this.settle(!message.spent);
       default:
         this.current?.onHandlerMessage(message);
     }
+  }
+
+  /** Until the thread says it is clean, the next task waits; a thread that is not is replaced. */
+  private awaitRestored(): void {
+    const thread = this.thread;
+    this.restoringAfter = this.current?.task.task_id ?? null;
+    const reusable = new Promise<boolean>((resolve) => (this.verdict = resolve));
+    this.threadClean = reusable.then((clean) => {
+      if (clean || thread !== this.thread) return;
+      this.dropThread();
+      this.startThread();
+    });
   }
 
   private settle(reusable: boolean): void {

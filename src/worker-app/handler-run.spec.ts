@@ -1,0 +1,51 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HandlerRun } from './handler-run';
+import { RunFlags } from './run-flags';
+import type { HandlerRunData, HandlerToControl } from './thread-protocol';
+
+describe('HandlerRun', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'handler-run-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const handler = (name: string, source: string) => {
+    const file = join(dir, `${name}.js`);
+    writeFileSync(file, source);
+    return file;
+  };
+  const runData = (module: string, flags: RunFlags, input: Record<string, unknown> = {}): HandlerRunData => ({ module, input, flags: flags.buffer, maxResultBytes: 1024 });
+
+  it("fires the handler's signal when the abort was requested before its run arrived", async () => {
+    // A handler that only listens to its signal and never reaches a checkpoint.
+    const module = handler(
+      'listens',
+      `module.exports = { run: (input, ctx) => new Promise((resolve, reject) => ctx.signal.addEventListener('abort', () => {
+        require('node:fs').writeFileSync(input.marker, 'cleaned up');
+        reject(new Error('stopped'));
+      })) };`,
+    );
+    const flags = new RunFlags();
+    flags.requestAbort();
+    const marker = join(dir, 'marker');
+    const outcome = await new HandlerRun(runData(module, flags, { marker }), () => {}).execute();
+    expect(outcome).toEqual({ type: 'aborted' });
+    expect(readFileSync(marker, 'utf8')).toBe('cleaned up');
+  });
+
+  it('runs a handler to its result when nothing was requested', async () => {
+    const module = handler('answers', `module.exports = { run: (input) => ({ doubled: input.n * 2 }) };`);
+    const posted: HandlerToControl[] = [];
+    const outcome = await new HandlerRun(runData(module, new RunFlags(), { n: 21 }), (m) => posted.push(m)).execute();
+    expect(outcome).toEqual({ type: 'result', result: { doubled: 42 } });
+    expect(posted).toEqual([]);
+    expect(existsSync(join(dir, 'marker'))).toBe(false);
+  });
+
+  it('refuses a result over the size limit', async () => {
+    const module = handler('large', `module.exports = { run: () => 'x'.repeat(2048) };`);
+    const outcome = await new HandlerRun(runData(module, new RunFlags()), () => {}).execute();
+    expect(outcome).toMatchObject({ type: 'error', code: 'RESULT_TOO_LARGE' });
+  });
+});
