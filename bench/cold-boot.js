@@ -43,7 +43,7 @@ async function settledRss(samples) {
 
 /** Forks the worker entry as the pool does and completes its boot handshake; resolves once it is ready. */
 async function bootWorker() {
-  const child = fork(WORKER_ENTRY, [], { execArgv: WORKER_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(WORKER_ENTRY, [], { execArgv: WORKER_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve, reject) => {
     child.on('message', (m) => {
       if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });

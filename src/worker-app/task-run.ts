@@ -116,7 +116,7 @@ export class TaskRun {
 function toWorkerOutcome(outcome: HandlerOutcome): WorkerMessage {
   switch (outcome.type) {
     case 'result':
-      return { type: 'completed', result: outcome.result };
+      return { type: 'completed', result: outcome.result, peak_rss_bytes: process.resourceUsage().maxRSS * 1024 };
     case 'error':
       return { type: 'failed', error: { code: outcome.code, message: outcome.message } };
     case 'aborted':

@@ -66,7 +66,7 @@ export class WorkerHost {
     });
   }
 
-  /** After a task's outcome: the worker is free for the next task. */
+  /** After a task's outcome, which told the supervisor the worker is free for the next task. */
   private retire(completed: boolean): void {
     if (!completed) {
       // The supervisor recycles a process whose task failed: a thread started now would die unused.
@@ -75,7 +75,6 @@ export class WorkerHost {
       this.threadClean = Promise.resolve();
     }
     this.current = null;
-    this.report({ type: 'idle', peak_rss_bytes: process.resourceUsage().maxRSS * 1024 });
     this.refreshTimer = setTimeout(() => this.refreshIdleThread(), REFRESH_IDLE_THREAD_MS);
     this.refreshTimer.unref();
   }

@@ -101,11 +101,11 @@ describe('WorkerPool', () => {
     const p = pool({ WORKER_POOL_MIN: '0', WORKER_MAX_RSS_MB: '100' });
     const lean = p.acquire(task());
     boot(children[0], 41000);
-    children[0].say({ type: 'idle', peak_rss_bytes: 99 * 1024 * 1024 });
+    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 99 * 1024 * 1024 });
     p.release(lean, true);
     expect(children[0].killedWith).toBeNull();
     expect(p.acquire(task())).toBe(lean);
-    children[0].say({ type: 'idle', peak_rss_bytes: 101 * 1024 * 1024 });
+    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 101 * 1024 * 1024 });
     p.release(lean, true);
     expect(children[0].killedWith).toBe('SIGKILL');
     await p.shutdown();

@@ -137,7 +137,7 @@ export class WorkerPool {
         // Failed before it was ready: never reused.
         if (!child.control) this.bootFailed(child, message.error.message);
         break;
-      case 'idle':
+      case 'completed':
         child.peakRssBytes = message.peak_rss_bytes;
         break;
       case 'log':

@@ -56,7 +56,7 @@ export class WorkerProcess {
     const child = fork(WORKER_ENTRY, [], {
       execArgv: WORKER_EXEC_ARGV,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
+      // Results are JSON when stored anyway, and JSON costs the fewest microseconds per message.
     });
     return new WorkerProcess(child, events);
   }

@@ -3,8 +3,8 @@
  * One type per direction; a receiver drops anything it does not recognise.
  *
  * A worker's life: `online` -> (boot) -> `ready` with its control port, then
- * for each task: (start) -> progress... -> one outcome -> `idle` once the
- * task's handler thread is gone and a fresh one waits for the next task.
+ * for each task: (start) -> progress... -> one outcome. After `completed` the
+ * worker takes the next task; after the other outcomes it is recycled.
  */
 
 export interface TaskAssignment {
@@ -40,17 +40,16 @@ export type WorkerMessage =
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'log'; message: string }
-  | { type: 'completed'; result: unknown }
-  | { type: 'failed'; error: ErrorInfo }
-  | { type: 'aborted' }
   /**
-   * After `completed`: the worker can take another task. It tells its peak
+   * The task's result; the worker can take another task. It tells its peak
    * RSS, so the pool can recycle a bloated process without reading /proc.
    */
-  | { type: 'idle'; peak_rss_bytes: number };
+  | { type: 'completed'; result: unknown; peak_rss_bytes: number }
+  | { type: 'failed'; error: ErrorInfo }
+  | { type: 'aborted' };
 
 const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
-  'online', 'ready', 'progress', 'paused', 'resumed', 'log', 'completed', 'failed', 'aborted', 'idle',
+  'online', 'ready', 'progress', 'paused', 'resumed', 'log', 'completed', 'failed', 'aborted',
 ]);
 
 function hasType(message: unknown): message is { type: unknown } {
@@ -69,7 +68,7 @@ export function parseWorkerMessage(message: unknown): WorkerMessage | null {
       return typeof m.message === 'string' ? m : null;
     case 'failed':
       return typeof m.error?.message === 'string' && typeof m.error?.code === 'string' ? m : null;
-    case 'idle':
+    case 'completed':
       return Number.isFinite(m.peak_rss_bytes) ? m : null;
     default:
       return m;

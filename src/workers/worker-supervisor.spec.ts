@@ -90,17 +90,14 @@ describe('WorkerSupervisor', () => {
     expect(supervisor.list()).toEqual([expect.objectContaining({ pid: 4242, task_id: task.task_id, state: 'running' })]);
   });
 
-  it('records progress throttled, then the result, and frees the slot once the worker is idle', async () => {
+  it('records progress throttled, then the result, and frees the slot with it', async () => {
     const task = await runningTask();
     const freed = jest.fn();
     supervisor.onSlotFreed(freed);
     for (let p = 1; p <= 50; p++) child.say({ type: 'progress', progress: p, info: { p } });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({ progress: 50, progress_info: { p: 50 } });
-    child.say({ type: 'completed', result: { processed_items: 1, success: true } });
-    await flush();
-    expect(supervisor.size).toBe(1);
-    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
+    child.say({ type: 'completed', result: { processed_items: 1, success: true }, peak_rss_bytes: 50e6 });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({
       status: 'completed',
@@ -116,8 +113,7 @@ describe('WorkerSupervisor', () => {
 
   it('gives the next task to the idle worker without forking or booting again', async () => {
     const first = await runningTask();
-    child.say({ type: 'completed', result: {} });
-    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
+    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6 });
     await flush();
     const second = await startTask();
     await flush();
@@ -132,8 +128,7 @@ describe('WorkerSupervisor', () => {
     await supervisor.shutdown();
     supervisor = makeSupervisor({ MAX_TASKS_PER_WORKER: '1' });
     await runningTask();
-    child.say({ type: 'completed', result: {} });
-    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
+    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6 });
     await flush();
     expect(children[0].killedWith).toBe('SIGKILL');
     await startTask();
@@ -143,7 +138,6 @@ describe('WorkerSupervisor', () => {
   it('never reuses a worker whose task failed', async () => {
     const task = await runningTask();
     child.say({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
-    child.say({ type: 'idle', peak_rss_bytes: 50e6 });
     await flush();
     expect(child.killedWith).toBe('SIGKILL');
     expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', error: { code: 'HANDLER_ERROR' } });

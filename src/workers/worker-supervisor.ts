@@ -25,8 +25,6 @@ interface ActiveWorker {
   process: WorkerProcess;
   state: WorkerState;
   control: WorkerControlClient | null;
-  /** The outcome the worker reported; only after `completed` may its process serve another task. */
-  reported: WorkerMessage['type'] | null;
   deadline: Deadline;
   bootTimer: NodeJS.Timeout | null;
   progress: ProgressBuffer;
@@ -111,7 +109,6 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
       process: child.process,
       state: 'starting',
       control: null,
-      reported: null,
       deadline: new Deadline(task.timeout_ms, () => void this.enqueue(worker, () => this.expire(worker))),
       bootTimer: null,
       progress: new ProgressBuffer(this.config.progressWriteMs, () => void this.enqueue(worker, () => this.flushProgress(worker))),
@@ -226,8 +223,6 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     switch (message.type) {
       case 'ready':
         return this.assign(worker);
-      case 'idle':
-        return this.onIdle(worker);
       case 'progress':
         return worker.progress.push(message);
       case 'paused':
@@ -237,16 +232,14 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
       case 'log':
         return this.logger.log(`task ${worker.taskId}: ${message.message}`);
       case 'completed':
-        worker.reported = message.type;
-        // Its thread is being torn down; a deadline firing now would cost the process for nothing.
+        // The handler has returned; a deadline firing now would cost the process for nothing.
         worker.deadline.clear();
-        return this.finish(worker, 'completed', { result: message.result, progress: 100 });
+        await this.finish(worker, 'completed', { result: message.result, progress: 100 });
+        return this.freeSlot(worker);
       case 'failed':
-        worker.reported = message.type;
         await this.finish(worker, 'failed', { error: message.error });
         return this.retireAfterFailure(worker);
       case 'aborted':
-        worker.reported = message.type;
         await this.finish(worker, 'terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
         return this.retireAfterFailure(worker);
     }
@@ -263,9 +256,9 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     worker.process.kill();
   }
 
-  /** The worker's handler thread is gone after `completed`: its slot is free, and the pool decides whether the process serves again. */
-  private async onIdle(worker: ActiveWorker): Promise<void> {
-    if (worker.reported !== 'completed' || worker.state === 'terminating' || this.workers.get(worker.taskId) !== worker) return;
+  /** After `completed` the slot is free, and the pool decides whether the process serves again. */
+  private freeSlot(worker: ActiveWorker): void {
+    if (worker.state === 'terminating' || this.workers.get(worker.taskId) !== worker) return;
     worker.deadline.clear();
     worker.progress.cancel();
     this.workers.delete(worker.taskId);
