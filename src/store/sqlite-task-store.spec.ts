@@ -22,6 +22,21 @@ describe('SqliteTaskStore', () => {
     await second.close();
   });
 
+  it('counts the queue afresh when it opens a file, whatever count the file held', async () => {
+    const file = join(dir, 'recount.sqlite');
+    const first = new SqliteTaskStore(file);
+    await first.insertMany([aNewTask(), aNewTask()]);
+    await first.close();
+    const raw = new Database(file);
+    raw.exec('UPDATE queue_depth SET queued = 99');
+    raw.close();
+    const second = new SqliteTaskStore(file);
+    expect(await second.countQueued()).toBe(2);
+    expect(await second.insert(aNewTask(), 3)).not.toBeNull();
+    expect(await second.insert(aNewTask(), 3)).toBeNull();
+    await second.close();
+  });
+
   describe('group commit', () => {
     it('commits the writes of one turn together; durable settles once they are on disk', async () => {
       const file = join(dir, 'group.sqlite');

@@ -32,7 +32,23 @@ CREATE INDEX IF NOT EXISTS tasks_type_seq ON tasks (task_type, seq);
 CREATE INDEX IF NOT EXISTS tasks_queue ON tasks (priority DESC, seq) WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queue_depth (id INTEGER PRIMARY KEY CHECK (id = 1), queued INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS queue_depth_insert AFTER INSERT ON tasks WHEN NEW.status = 'queued'
+  BEGIN UPDATE queue_depth SET queued = queued + 1; END;
+CREATE TRIGGER IF NOT EXISTS queue_depth_delete AFTER DELETE ON tasks WHEN OLD.status = 'queued'
+  BEGIN UPDATE queue_depth SET queued = queued - 1; END;
+CREATE TRIGGER IF NOT EXISTS queue_depth_update AFTER UPDATE OF status ON tasks WHEN (OLD.status = 'queued') <> (NEW.status = 'queued')
+  BEGIN UPDATE queue_depth SET queued = queued + (CASE WHEN NEW.status = 'queued' THEN 1 ELSE -1 END); END;
 `;
+
+/**
+ * Counting the queued rows for MAX_QUEUED on every insert costs O(queued):
+ * the triggers above keep the count instead. It is taken afresh at every
+ * open, which also covers files written before the triggers existed.
+ */
+const RECOUNT_QUEUED = `
+INSERT INTO queue_depth (id, queued) VALUES (1, (SELECT COUNT(*) FROM tasks WHERE status = 'queued'))
+  ON CONFLICT (id) DO UPDATE SET queued = excluded.queued`;
 
 const JSON_COLUMNS = new Set(['task_data', 'progress_info', 'result', 'error']);
 const PATCHABLE = new Set<keyof TaskPatch>([
@@ -65,6 +81,7 @@ export class SqliteTaskStore implements TaskStore {
     // Files written before tasks recorded their node.
     const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
     if (!columns.some((c) => c.name === 'node')) this.db.exec('ALTER TABLE tasks ADD COLUMN node TEXT');
+    this.db.exec(RECOUNT_QUEUED);
     this.commits = new GroupCommit(this.db);
     this.insertTransaction = this.db.transaction(this.insertWithin);
   }
@@ -169,7 +186,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   private countQueuedSync(): number {
-    return (this.statement(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'queued'`).get() as { n: number }).n;
+    return (this.statement('SELECT queued FROM queue_depth WHERE id = 1').get() as { queued: number }).queued;
   }
 
   async listActive(): Promise<TaskRecord[]> {

@@ -124,6 +124,22 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
       expect(await store.get(tooMany[0].task_id)).toBeNull();
     });
 
+    it('counts the queue through every way in and out of it', async () => {
+      const [first, second, third] = [newTask(), newTask(), newTask()];
+      await store.insertMany([first, second, third]);
+      expect(await store.countQueued()).toBe(3);
+      await store.claimNext();
+      await store.claim(second.task_id);
+      expect(await store.countQueued()).toBe(1);
+      await store.transition(third.task_id, ['queued'], 'cancelled');
+      expect(await store.countQueued()).toBe(0);
+      await store.transition(second.task_id, ['starting'], 'queued');
+      expect(await store.countQueued()).toBe(1);
+      await store.transition(second.task_id, ['starting'], 'running');
+      expect(await store.countQueued()).toBe(1);
+      expect(await store.insert(newTask(), 1)).toBeNull();
+    });
+
     it('claims one queued task by id, once, counting the attempt', async () => {
       const task = (await store.insert(newTask()))!;
       const claimed = await store.claim(task.task_id, { node: 'node-a' });
