@@ -1,18 +1,16 @@
 import type Database from 'better-sqlite3';
-import { COMMIT_LINGER_MS, GroupCommit } from './group-commit';
+import { GroupCommit } from './group-commit';
 
 /** Stands in for a connection whose COMMIT can be made to fail, as a full disk would. */
 class FakeConnection {
   inTransaction = false;
   failCommit = false;
-  readonly commitTimes: number[] = [];
   exec(sql: string): void {
     if (sql === 'BEGIN IMMEDIATE') this.inTransaction = true;
     if (sql === 'ROLLBACK') this.inTransaction = false;
     if (sql === 'COMMIT') {
       if (this.failCommit) throw new Error('database or disk is full');
       this.inTransaction = false;
-      this.commitTimes.push(performance.now());
     }
   }
 }
@@ -37,22 +35,6 @@ describe('GroupCommit', () => {
     expect(durable).toBe(false);
     await settled;
     expect(db.inTransaction).toBe(false);
-  });
-
-  it('commits a busy store at most once per COMMIT_LINGER_MS, and a quiet one at the end of the turn', async () => {
-    commits.write(() => 'first');
-    await commits.durable(0);
-    const second = commits.mark();
-    commits.write(() => 'right after');
-    await commits.durable(second);
-    expect(db.commitTimes).toHaveLength(2);
-    expect(db.commitTimes[1] - db.commitTimes[0]).toBeGreaterThanOrEqual(COMMIT_LINGER_MS);
-
-    await new Promise((resolve) => setTimeout(resolve, COMMIT_LINGER_MS + 5));
-    commits.write(() => 'after a pause');
-    await nextTurn();
-    expect(db.inTransaction).toBe(false);
-    expect(db.commitTimes).toHaveLength(3);
   });
 
   it('rejects durable for anyone who wrote or read before a lost commit, and not for later writers', async () => {

@@ -4,21 +4,12 @@ type Settle = (error: unknown) => void;
 
 /** Lost groups remembered for `durable`; a request spans a handful of turns, not hundreds. */
 const LOST_GROUPS_KEPT = 256;
-/**
- * Under a steady stream of writes, a group stays open at least this long
- * after the last commit. Each commit appends every page it touched to the
- * WAL, a dozen system calls; one request per turn would pay that for each.
- */
-export const COMMIT_LINGER_MS = 1;
 
 /**
  * Group commit: the writes made in one turn of the event loop share one
- * transaction, committed once that turn's I/O callbacks have run, or, when
- * the last commit was less than COMMIT_LINGER_MS ago, once that much time has
- * passed: a quiet store commits at once, a busy one about once a millisecond.
- * Each commit appends every page it touched to the WAL, so a worker's
- * outcome, the next task's claim and its start cost one append instead of
- * three, and so do the requests of many clients.
+ * transaction, committed once that turn's I/O callbacks have run. Each
+ * commit appends every page it touched to the WAL, so a worker's outcome,
+ * the next task's claim and its start cost one append instead of three.
  *
  * A write returns as soon as it has run, so the service's own work (the
  * supervisor handing a freed slot to the next task) never waits for a disk
@@ -31,7 +22,6 @@ export class GroupCommit {
   private group = 0;
   private waiting: Settle[] = [];
   private scheduled = false;
-  private lastCommitAt = -Infinity;
   private readonly lost = new Map<number, unknown>();
 
   constructor(private readonly db: Database.Database) {}
@@ -44,9 +34,7 @@ export class GroupCommit {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      const linger = this.lastCommitAt + COMMIT_LINGER_MS - performance.now();
-      if (linger > 0) setTimeout(() => this.commit(), linger);
-      else setImmediate(() => this.commit());
+      setImmediate(() => this.commit());
     }
     try {
       return write();
@@ -82,8 +70,6 @@ export class GroupCommit {
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.settle(error);
-    } finally {
-      this.lastCommitAt = performance.now();
     }
   }
 
