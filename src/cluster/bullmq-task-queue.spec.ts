@@ -1,8 +1,9 @@
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { loadAppConfig } from '../config/app-config';
 import type { TaskRecord } from '../tasks/task';
-import { bullPriority, BullmqTaskQueue } from './bullmq-task-queue';
+import { bullPriority, BullmqTaskQueue, QUEUE_NAME } from './bullmq-task-queue';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,6 +28,10 @@ describe('BullmqTaskQueue', () => {
     const batched = { task_id: randomUUID(), priority: 0 } as TaskRecord;
     await queue.enqueue([task]);
     await queue.enqueue([task, batched]);
+    const jobs = new Queue(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: `${prefix}:bull` });
+    expect((await jobs.getJob(task.task_id))?.opts.priority).toBe(bullPriority(5));
+    expect((await jobs.getJob(batched.task_id))?.opts.priority).toBe(bullPriority(0));
+    await jobs.close();
     const other = randomUUID();
     expect(await queue.withoutJob([task.task_id, batched.task_id, other])).toEqual([other]);
     await queue.discard(task.task_id);

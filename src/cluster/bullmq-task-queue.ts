@@ -5,7 +5,7 @@ import { appConfig, type AppConfig } from '../config/app-config';
 import type { TaskRecord } from '../tasks/task';
 import { StoreUnavailableError } from '../tasks/task-errors';
 import type { TaskQueue } from '../tasks/task-queue';
-import { createRedisClient, warnUnlessNoEviction } from './redis-client';
+import { createRedisClient, logErrorsBesideOutages, warnUnlessNoEviction } from './redis-client';
 
 export const QUEUE_NAME = 'tasks';
 
@@ -37,7 +37,7 @@ export class BullmqTaskQueue implements TaskQueue, BeforeApplicationShutdown, On
       prefix: bullPrefix(config),
       defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
     });
-    this.queue.on('error', () => undefined); // the connection already reports its outages
+    logErrorsBesideOutages(this.queue, this.connection, this.logger);
   }
 
   get accepting(): boolean {

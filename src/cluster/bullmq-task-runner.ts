@@ -7,7 +7,7 @@ import { TaskTypeRegistry } from '../task-types/task-type-registry';
 import { WorkerSupervisor } from '../workers/worker-supervisor';
 import { bullPrefix, QUEUE_NAME } from './bullmq-task-queue';
 import { NodeRegistry } from './node-registry';
-import { createRedisClient } from './redis-client';
+import { createRedisClient, logErrorsBesideOutages } from './redis-client';
 import { TaskRecovery } from './task-recovery';
 
 /**
@@ -48,7 +48,7 @@ export class BullmqTaskRunner implements OnApplicationBootstrap, BeforeApplicati
       stalledInterval: 5000,
       maxStalledCount: 1000,
     });
-    this.worker.on('error', () => undefined); // the connection already reports its outages
+    logErrorsBesideOutages(this.worker, connection, this.logger);
     this.logger.log(`taking tasks, ${this.config.maxConcurrency} at a time, as node ${this.config.nodeId}`);
   }
 

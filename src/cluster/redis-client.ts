@@ -34,6 +34,19 @@ export function createRedisClient(url: string, profile: RedisProfile, name: stri
   return client;
 }
 
+type ErrorSource = { on(event: 'error', listener: (error: Error) => void): unknown };
+
+/**
+ * BullMQ passes on its connection's errors, which the connection already
+ * reports once per outage. What it reports while Redis answers (a job lock
+ * lost, a move that failed) is news, and is logged.
+ */
+export function logErrorsBesideOutages(source: ErrorSource, connection: Redis, logger: Logger): void {
+  source.on('error', (error) => {
+    if (connection.status === 'ready') logger.warn(error.message);
+  });
+}
+
 /** BullMQ and task records share Redis, so evicting keys would lose tasks. */
 export async function warnUnlessNoEviction(client: Redis, logger: Logger): Promise<void> {
   try {
