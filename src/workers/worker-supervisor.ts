@@ -1,53 +1,23 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { PATIENT_TASK_STORE, type TaskStore } from '../store/task-store';
-import { sourcesOf, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
+import { sourcesOf, type TaskRecord, type TaskStatus } from '../tasks/task';
 import { InvalidTransitionError, TaskNotFoundError, WorkerUnreachableError } from '../tasks/task-errors';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
-import { Deadline } from './deadline';
-import { ProgressBuffer } from './progress-buffer';
+import { ActiveWorker, now, type BusyWorkerView } from './active-worker';
 import type { PoolChild } from './pool-child';
-import type { WorkerControlClient } from './worker-control-client';
 import { WorkerLauncher } from './worker-launcher';
 import { WorkerPool, type IdleWorkerView } from './worker-pool';
-import type { WorkerExit, WorkerProcess } from './worker-process';
+import type { WorkerExit } from './worker-process';
 import type { ErrorInfo, WorkerMessage, WorkerStatus } from './worker-protocol';
 
-type WorkerState = 'starting' | 'running' | 'paused' | 'terminating';
+export type WorkerView = BusyWorkerView | IdleWorkerView;
 
-interface ActiveWorker {
-  taskId: string;
-  taskType: string;
-  /** As claimed; the record's status is checked by the `running` transition, not read again. */
-  taskData: Record<string, unknown>;
-  timeoutMs: number;
-  child: PoolChild;
-  process: WorkerProcess;
-  state: WorkerState;
-  control: WorkerControlClient | null;
-  deadline: Deadline;
-  bootTimer: NodeJS.Timeout | null;
-  progress: ProgressBuffer;
-  /** Store writes for one worker happen in message order. */
-  chain: Promise<unknown>;
-  /** Resolves `start`'s promise once the slot is free again. */
-  settled: () => void;
-}
-
-export type WorkerView =
-  | {
-      pid: number;
-      task_id: string;
-      task_type: string;
-      state: WorkerState;
-      uptime_s: number;
-      rss_bytes: number | null;
-    }
-  | IdleWorkerView;
-
-const now = () => new Date().toISOString();
-
-/** Keeps the registry of worker processes and turns what they report into task state. */
+/**
+ * Keeps the registry of busy workers and decides what becomes of them: which
+ * process takes a task, when a slot is free, when a worker is stopped or
+ * recycled. Each ActiveWorker records its own task's state.
+ */
 @Injectable()
 export class WorkerSupervisor implements OnApplicationBootstrap {
   private readonly logger = new Logger(WorkerSupervisor.name);
@@ -84,13 +54,11 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
    * the task has an outcome and its slot is free again; it never rejects.
    */
   start(task: TaskRecord): Promise<void> {
-    let settled!: () => void;
-    const done = new Promise<void>((resolve) => (settled = resolve));
     let child: PoolChild;
     try {
       child = this.pool.acquire({
-        message: (message) => void this.enqueue(worker, () => this.onMessage(worker, message)),
-        exit: (exit) => void this.enqueue(worker, () => this.onExit(worker, exit)),
+        message: (message) => void worker.enqueue(() => this.onMessage(worker, message)),
+        exit: (exit) => void worker.enqueue(() => this.onExit(worker, exit)),
       });
     } catch (error) {
       // No process came to be (fork refused): nothing else would ever settle the task.
@@ -100,39 +68,21 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
         (storeError) => this.logger.error(`task ${task.task_id}: ${storeError}`),
       );
     }
-    const worker: ActiveWorker = {
-      taskId: task.task_id,
-      taskType: task.task_type,
-      taskData: task.task_data,
+    const worker: ActiveWorker = new ActiveWorker(task, child, this.store, this.logger, {
       timeoutMs: task.timeout_ms,
-      child,
-      process: child.process,
-      state: 'starting',
-      control: null,
-      deadline: new Deadline(task.timeout_ms, () => void this.enqueue(worker, () => this.expire(worker))),
-      bootTimer: null,
-      progress: new ProgressBuffer(this.config.progressWriteMs, () => void this.enqueue(worker, () => this.flushProgress(worker))),
-      chain: Promise.resolve(),
-      settled,
-    };
+      progressWriteMs: this.config.progressWriteMs,
+      onExpired: () => this.expire(worker, task.timeout_ms),
+    });
     this.workers.set(task.task_id, worker);
     // A warm child takes the task at once; a cold one when it reports `ready`.
-    if (child.control) void this.enqueue(worker, () => this.assign(worker));
-    else worker.bootTimer = setTimeout(() => void this.enqueue(worker, () => this.bootTimedOut(worker)), this.config.workerBootTimeoutMs);
-    return done;
+    if (child.control) void worker.enqueue(() => this.assign(worker));
+    else worker.bootTimer = setTimeout(() => void worker.enqueue(() => this.bootTimedOut(worker)), this.config.workerBootTimeoutMs);
+    return worker.done;
   }
 
   /** Busy workers, then the pool's children that wait for a task. */
   list(): WorkerView[] {
-    const busy = [...this.workers.values()].map((w) => ({
-      pid: w.process.pid,
-      task_id: w.taskId,
-      task_type: w.taskType,
-      state: w.state,
-      uptime_s: (Date.now() - w.process.startedAt) / 1000,
-      rss_bytes: w.process.rssBytes(),
-    }));
-    return [...busy, ...this.pool.list()];
+    return [...[...this.workers.values()].map((worker) => worker.view()), ...this.pool.list()];
   }
 
   /** The worker's own view of its task, or null when no live worker runs it. */
@@ -155,8 +105,8 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     } catch (error) {
       throw new WorkerUnreachableError(task.task_id, (error as Error).message);
     }
-    if (action === 'pause' && status.paused) await this.enqueue(worker, () => this.onParked(worker));
-    if (action === 'resume') await this.enqueue(worker, () => this.onResumed(worker));
+    if (action === 'pause' && status.paused) await worker.enqueue(() => worker.recordParked());
+    if (action === 'resume') await worker.enqueue(() => worker.recordResumed());
     const current = await this.store.get(task.task_id);
     if (!current) throw new TaskNotFoundError(task.task_id);
     return current;
@@ -201,7 +151,7 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
    * so stopping it changes nothing; null tells the caller the record stood.
    */
   private async end(worker: ActiveWorker, status: TaskStatus, error: ErrorInfo, graceful: boolean): Promise<TaskRecord | null> {
-    const updated = await this.finish(worker, status, { error });
+    const updated = await worker.finish(status, { error });
     this.halt(worker, graceful);
     return updated;
   }
@@ -214,11 +164,6 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     worker.control.terminate().catch(() => worker.process.kill());
   }
 
-  private enqueue(worker: ActiveWorker, step: () => Promise<unknown>): Promise<unknown> {
-    worker.chain = worker.chain.then(step).catch((error) => this.logger.error(`task ${worker.taskId}: ${error?.stack ?? error}`));
-    return worker.chain;
-  }
-
   private async onMessage(worker: ActiveWorker, message: WorkerMessage): Promise<unknown> {
     switch (message.type) {
       case 'ready':
@@ -226,21 +171,21 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
       case 'progress':
         return worker.progress.push(message);
       case 'paused':
-        return this.onParked(worker);
+        return worker.recordParked();
       case 'resumed':
-        return this.onResumed(worker);
+        return worker.recordResumed();
       case 'log':
         return this.logger.log(`task ${worker.taskId}: ${message.message}`);
       case 'completed':
         // The handler has returned; a deadline firing now would cost the process for nothing.
         worker.deadline.clear();
-        await this.finish(worker, 'completed', { result: message.result, progress: 100 });
+        await worker.finish('completed', { result: message.result, progress: 100 });
         return this.freeSlot(worker);
       case 'failed':
-        await this.finish(worker, 'failed', { error: message.error });
+        await worker.finish('failed', { error: message.error });
         return this.retireAfterFailure(worker);
       case 'aborted':
-        await this.finish(worker, 'terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
+        await worker.finish('terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
         return this.retireAfterFailure(worker);
     }
   }
@@ -259,11 +204,13 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
   /** After `completed` the slot is free, and the pool decides whether the process serves again. */
   private freeSlot(worker: ActiveWorker): void {
     if (worker.state === 'terminating' || this.workers.get(worker.taskId) !== worker) return;
-    worker.deadline.clear();
-    worker.progress.cancel();
-    this.workers.delete(worker.taskId);
     this.pool.release(worker.child, true);
-    worker.settled();
+    this.vacate(worker);
+  }
+
+  private vacate(worker: ActiveWorker): void {
+    this.workers.delete(worker.taskId);
+    worker.settle();
     for (const listener of this.exitListeners) listener();
   }
 
@@ -289,46 +236,12 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     worker.control = control;
     // The handler starts now; recording `running` overlaps it.
     worker.process.send({ type: 'start', task });
-    const running = await this.store.transition(worker.taskId, ['starting'], 'running', {
-      started_at: now(),
-      worker: worker.process.pid,
-      worker_server: control.address,
-      node: this.config.nodeId,
-    });
     // The task was terminated while its worker booted.
-    if (!running) return this.halt(worker, false);
-    worker.state = 'running';
-    worker.deadline.start();
+    if (!(await worker.recordRunning(control, this.config.nodeId))) this.halt(worker, false);
   }
 
-  private async flushProgress(worker: ActiveWorker): Promise<void> {
-    const pending = worker.progress.take();
-    if (pending) await this.store.setProgress(worker.taskId, pending.progress, pending.info);
-  }
-
-  private async onParked(worker: ActiveWorker): Promise<void> {
-    await this.flushProgress(worker);
-    if (await this.store.transition(worker.taskId, ['running'], 'paused')) {
-      worker.state = 'paused';
-      worker.deadline.pause();
-    }
-  }
-
-  private async onResumed(worker: ActiveWorker): Promise<void> {
-    if (await this.store.transition(worker.taskId, ['paused'], 'running')) {
-      worker.state = 'running';
-      worker.deadline.start();
-    }
-  }
-
-  /** Records a terminal status; null when the task already had one. */
-  private async finish(worker: ActiveWorker, status: TaskStatus, patch: TaskPatch): Promise<TaskRecord | null> {
-    await this.flushProgress(worker);
-    return this.store.transition(worker.taskId, sourcesOf(status), status, { ...patch, finished_at: now(), worker_server: null });
-  }
-
-  private async expire(worker: ActiveWorker): Promise<void> {
-    const message = `the task ran longer than its timeout of ${worker.timeoutMs} ms`;
+  private async expire(worker: ActiveWorker, timeoutMs: number): Promise<void> {
+    const message = `the task ran longer than its timeout of ${timeoutMs} ms`;
     await this.end(worker, 'timed_out', { code: 'TIMEOUT', message }, false);
   }
 
@@ -340,11 +253,8 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
   private async onExit(worker: ActiveWorker, exit: WorkerExit): Promise<void> {
     if (worker.bootTimer) clearTimeout(worker.bootTimer);
     worker.deadline.clear();
-    await this.finish(worker, 'failed', { error: describeExit(exit) });
-    if (this.workers.get(worker.taskId) !== worker) return;
-    this.workers.delete(worker.taskId);
-    worker.settled();
-    for (const listener of this.exitListeners) listener();
+    await worker.finish('failed', { error: describeExit(exit) });
+    if (this.workers.get(worker.taskId) === worker) this.vacate(worker);
   }
 }
 
