@@ -99,6 +99,8 @@ describe('control app', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /nope' });
     expect((await call('DELETE', '/status')).status).toBe(404);
+    // Looked up before the body is read: a large body to an unknown route is not even read.
+    expect((await call('POST', '/nope', { body: JSON.stringify({ pad: 'x'.repeat(100_000) }) })).status).toBe(404);
   });
 
   it('answers 500 without details when the handler throws something that is not an HTTP error', async () => {

@@ -170,9 +170,11 @@ export class NodeHttpAdapter extends AbstractHttpAdapter<Server, JsonRequest, Se
       else void this.notFound(req, res, next);
     };
     try {
-      req.body = await readJsonBody(req);
       const route = this.routes.find(req.method, stripTrailingSlash(pathOf(req.url)));
-      await (route ?? this.notFound)(req, res, next);
+      // An unknown path is answered without reading its body; Node discards what is left unread.
+      if (!route) return void (await this.notFound(req, res, next));
+      req.body = await readJsonBody(req);
+      await route(req, res, next);
     } catch (error) {
       next(error);
     }
