@@ -68,13 +68,14 @@ export class WorkerHost {
 
   /** After a task's outcome, which told the supervisor the worker is free for the next task. */
   private retire(completed: boolean): void {
+    this.current = null;
     if (!completed) {
-      // The supervisor recycles a process whose task failed: a thread started now would die unused.
-      // Should the process serve again after all, `start` boots one.
+      // The supervisor recycles a process whose task failed: a thread started now, or refreshed
+      // later, would die unused. Should the process serve again after all, `start` boots one.
       this.dropThread();
       this.threadClean = Promise.resolve();
+      return;
     }
-    this.current = null;
     this.refreshTimer = setTimeout(() => this.refreshIdleThread(), REFRESH_IDLE_THREAD_MS);
     this.refreshTimer.unref();
   }
