@@ -18,9 +18,9 @@ const REFRESH_IDLE_THREAD_MS = 5000;
  * handler thread so this thread (and the control server on it) stays free.
  * The thread serves task after task while it comes back clean; one that a
  * task has left unclean, or that failed, is replaced before the next task.
- * The worker reports a task's outcome, and `idle`, as soon as the handler
- * returns: the thread is put back while the supervisor records the outcome,
- * and the next task waits only if it arrives before that is done.
+ * The worker reports a task's outcome as soon as the handler returns: the
+ * thread is put back while the supervisor records the outcome, and the next
+ * task waits only if it arrives before that is done.
  */
 export class WorkerHost {
   private current: TaskRun | null = null;
