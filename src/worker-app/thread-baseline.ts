@@ -30,6 +30,8 @@ function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined
 
 export class ThreadBaseline {
   private readonly modules = new Set(Object.keys(require.cache));
+  /** Node lists every module a module loads in its `children`, and never takes one out. */
+  private readonly childCounts = new Map(Object.values(require.cache).map((module) => [module!, module!.children.length]));
   private readonly globals = propertiesOf(globalThis);
   private readonly env = { ...process.env };
   private readonly envGuard = this.guardEnv();
@@ -47,6 +49,8 @@ export class ThreadBaseline {
 
   private forgetModules(): void {
     for (const id of Object.keys(require.cache)) if (!this.modules.has(id)) delete require.cache[id];
+    // Else the module that loaded the handler would keep every task's module graph alive.
+    for (const [module, count] of this.childCounts) module.children.length = count;
   }
 
   /**
