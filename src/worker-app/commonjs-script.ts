@@ -21,8 +21,12 @@ export function compileCommonJs(source: string, filename: string, cachedData?: B
   return new Script(`(function (exports, require, module, __filename, __dirname) { ${body}\n});`, options);
 }
 
-/** Runs a compiled file as `require` would: `this` is its exports, and its `require` resolves from its folder. */
-export function runCommonJs(script: Script, module: { exports: unknown }, filename: string): unknown {
+/**
+ * Runs a compiled file as `require` would: `this` is its exports, and its
+ * `require` resolves from its folder (by default one made for the file, for
+ * a file that is not a module of the loader).
+ */
+export function runCommonJs(script: Script, module: { exports: unknown }, filename: string, require: NodeJS.Require = createRequire(filename)): unknown {
   const wrapper = script.runInThisContext({ displayErrors: true }) as Wrapper;
-  return wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  return wrapper.call(module.exports, module.exports, require, module, filename, dirname(filename));
 }

@@ -21,7 +21,7 @@ require(compiledModules).keepCompiledModules();
 const counter = join(dir, 'counter.js');
 const forget = () => Object.keys(require.cache).filter((id) => id.startsWith(dir)).forEach((id) => delete require.cache[id]);
 writeFileSync(join(dir, 'helper.js'), "module.exports = 'helper';");
-writeFileSync(counter, "#!/usr/bin/env node\\nlet n = 0;\\nmodule.exports = { next: () => ++n, dir: __dirname, file: __filename, helper: require('./helper'), self: this === module.exports };");
+writeFileSync(counter, "#!/usr/bin/env node\\nlet n = 0;\\nconst helper = require('./helper');\\nmodule.exports = { next: () => ++n, dir: __dirname, file: __filename, helper, self: this === module.exports, family: module.children.map((c) => c.id) + ' ' + (module.children[0].parent === module), resolved: require.resolve('./helper'), main: require.main === process.mainModule, cached: !!require.cache[__filename] };");
 const first = require(counter);
 const firstRuns = [first.next(), first.next()];
 const compiles = [compiled];
@@ -33,7 +33,8 @@ writeFileSync(counter, 'module.exports = { changed: true };');
 forget();
 const changed = require(counter);
 compiles.push(compiled);
-console.log(JSON.stringify({ firstRuns, againRun, same: again === first, dir: first.dir, file: first.file, helper: first.helper, self: first.self, changed, compiles }));
+const { family, resolved, main, cached } = first;
+console.log(JSON.stringify({ firstRuns, againRun, same: again === first, dir: first.dir, file: first.file, helper: first.helper, self: first.self, family, resolved, main, cached, changed, compiles }));
 `;
 
 describe('handler modules compiled once, run afresh', () => {
@@ -50,6 +51,11 @@ describe('handler modules compiled once, run afresh', () => {
       file: join(dir, 'counter.js'),
       helper: 'helper',
       self: true,
+      // As with Node's own require: the helper is the module's child, and it is the helper's parent.
+      family: `${join(dir, 'helper.js')} true`,
+      resolved: join(dir, 'helper.js'),
+      main: true,
+      cached: true,
       changed: { changed: true },
       // Both files compiled once; run again without compiling; only the changed one compiled again.
       compiles: [2, 2, 3],
