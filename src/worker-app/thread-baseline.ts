@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+
 /**
  * What a handler thread looks like before its first task. After each task,
  * what can be put back is put back (its modules leave the require cache, its
@@ -7,13 +9,18 @@
  * replaced instead of reused. Timers are cleared before, by the TimerLedger.
  */
 
-/** Built-ins a handler could patch; their own properties are compared after each task. */
+/**
+ * Built-ins a handler could patch; their own properties are compared after
+ * each task. The typed arrays' methods live on their shared prototype, and
+ * every stream and emitter in the thread inherits EventEmitter's.
+ */
 const INTRINSICS: object[] = [
   Object, Object.prototype, Function.prototype, Array, Array.prototype, String, String.prototype,
   Number, Number.prototype, Boolean.prototype, Symbol, Symbol.prototype, BigInt.prototype,
   Promise, Promise.prototype, Map.prototype, Set.prototype, WeakMap.prototype, WeakSet.prototype,
   Date, Date.prototype, RegExp.prototype, Error, Error.prototype, JSON, Math, Reflect,
-  Buffer.prototype, Uint8Array.prototype, ArrayBuffer.prototype,
+  Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
+  EventEmitter.prototype,
 ];
 
 type Properties = Map<PropertyKey, PropertyDescriptor>;

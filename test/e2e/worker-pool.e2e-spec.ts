@@ -82,7 +82,7 @@ describe('warm pool', () => {
       await sleep(30);
       return result;
     };
-    const nothing = { global: null, env: null, builtin: null, ticks: null, listeners: expect.any(Number) };
+    const nothing = { global: null, env: null, builtin: null, typed_array: null, ticks: null, listeners: expect.any(Number) };
     const first = await inOneChild('global');
     expect(niceOf(first.pid, first.tid)).toBe(7);
     // Globals, environment variables and timers (unref'd ones too) are put back: the same thread serves on.
@@ -91,7 +91,7 @@ describe('warm pool', () => {
     }
     // A patched built-in, a listener on process and an open server cannot be undone: each time a fresh thread takes the next task.
     let previous = first;
-    for (const leave of ['listener', 'server', 'nothing']) {
+    for (const leave of ['typed_array', 'listener', 'server', 'nothing']) {
       const next = await inOneChild(leave);
       expect(next.found).toEqual({ ...nothing, listeners: first.found.listeners });
       expect(next.pid).toBe(first.pid);
@@ -102,6 +102,7 @@ describe('warm pool', () => {
     expect(niceOf(previous.pid, previous.tid)).toBe(7);
     const logs = service.log;
     expect(logs).toContain('handler thread replaced: the task changed the built-in Array');
+    expect(logs).toContain('handler thread replaced: the task changed the built-in TypedArray');
     expect(logs).toContain('handler thread replaced: the task left process listeners behind');
     expect(logs).toMatch(/handler thread replaced: the task left .*TCPServerWrap.* open/);
   });
