@@ -13,8 +13,8 @@ const { sharedModeControl } = require('./shared-mode');
 const smoke = process.argv.includes('--smoke');
 const cpus = availableParallelism();
 const sizes = smoke
-  ? { latencySamples: 20, throughputTasks: 100, loadSeconds: 1, boots: 3, complexity: 3_000_000, manyTasks: 2000 }
-  : { latencySamples: 200, throughputTasks: 2000, loadSeconds: 5, boots: 15, complexity: 10_000_000, manyTasks: 100_000 };
+  ? { latencySamples: 20, throughputTasks: 100, loadSeconds: 1, boots: 3, complexity: 3_000_000, manyTasks: 2000, apiSettleMs: 5000 }
+  : { latencySamples: 200, throughputTasks: 2000, loadSeconds: 5, boots: 15, complexity: 10_000_000, manyTasks: 100_000, apiSettleMs: 30000 };
 
 async function withService(env, measure) {
   const service = await BenchService.start(env);
@@ -50,7 +50,7 @@ async function main() {
   });
   log(`7. ${sizes.manyTasks} stored tasks`);
   raw.many_tasks = await withService({ MAX_CONCURRENCY: '1', MAX_QUEUED: String(sizes.manyTasks + 1000) }, (service) =>
-    manyTasks(service, { tasks: sizes.manyTasks }),
+    manyTasks(service, { tasks: sizes.manyTasks, settleMs: sizes.apiSettleMs }),
   );
   log('BullMQ peer');
   raw.bullmq = await bullmqPeer({ concurrency: cpus, latencySamples: sizes.latencySamples, throughputJobs: sizes.throughputTasks });
