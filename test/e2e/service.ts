@@ -29,8 +29,9 @@ export class Service {
 
   baseUrl = '';
 
-  static async start(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'ntr-e2e-'))): Promise<Service> {
-    const service = Service.spawn(env, dataDir);
+  /** `launcher`: a command that runs the service, e.g. with fewer privileges (`setpriv ...`); the service's pid stays its own. */
+  static async start(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'ntr-e2e-')), launcher: string[] = []): Promise<Service> {
+    const service = Service.spawn(env, dataDir, launcher);
     const port = await service.waitForLog(/listening on http:\/\/[^:]+:(\d+)/, 20000);
     service.baseUrl = `http://127.0.0.1:${port[1]}`;
     return service;
@@ -47,8 +48,9 @@ export class Service {
   /** The node id a worker node logged at start. */
   node = '';
 
-  private static spawn(env: Record<string, string>, dataDir: string): Service {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+  private static spawn(env: Record<string, string>, dataDir: string, launcher: string[] = []): Service {
+    const [command, ...args] = [...launcher, process.execPath, join(ROOT, 'dist', 'main.js')];
+    const child = spawn(command, args, {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NO_COLOR: '1', TASKS_DIR: FIXTURES_DIR, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

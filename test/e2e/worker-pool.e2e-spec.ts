@@ -221,3 +221,27 @@ describe('pool limits', () => {
     }
   });
 });
+
+describe('WORKER_NICE that cannot be applied', () => {
+  // Without CAP_SYS_NICE nothing may raise its priority; root gets that by dropping it from its bounding set.
+  const unprivileged = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-sys_nice'] : [];
+  let service: Service;
+
+  beforeAll(async () => {
+    service = await Service.start({ MAX_CONCURRENCY: '1', WORKER_POOL_MIN: '1', WORKER_NICE: '-5' }, undefined, unprivileged);
+  });
+  afterAll(async () => {
+    await service.stop();
+    service.cleanup();
+  });
+
+  it("runs tasks at the service's priority, and each worker says so once", async () => {
+    const first = await run(service, 'fixture_leaves_behind');
+    const second = await run(service, 'fixture_leaves_behind');
+    expect([first.status, second.status]).toEqual(['completed', 'completed']);
+    expect(second.result.pid).toBe(first.result.pid);
+    expect(niceOf(first.result.pid, first.result.tid)).toBe(niceOf(service.pid));
+    await service.waitForLog(/WORKER_NICE=-5 could not be applied \(.*\); handlers run at the service's priority/);
+    expect(service.log.match(/WORKER_NICE=-5 could not be applied/g)).toHaveLength(1);
+  });
+});
