@@ -61,18 +61,20 @@ return stored
 
 /**
  * Compare-and-set of the status. ARGV: prefix, id, to, finished score ('' for
- * none), attempts increment, #from, from..., #set pairs, field/value...,
- * fields to delete... Returns the updated hash, or nil when the status was not in from.
+ * none), attempts increment, the attempt the task must be on ('' for any),
+ * #from, from..., #set pairs, field/value..., fields to delete... Returns the
+ * updated hash, or nil when the status was not in from (or another attempt runs).
  */
 export const TRANSITION = `${PRELUDE}
-local id, to, finished, bump = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local id, to, finished, bump, attempt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local key = p .. ':task:' .. id
-local current = redis.call('HGET', key, 'status')
+local current, attempts = unpack(redis.call('HMGET', key, 'status', 'attempts'))
 if not current then return false end
-local n_from, allowed = tonumber(ARGV[6]), false
-for i = 1, n_from do if ARGV[6 + i] == current then allowed = true end end
+if attempt ~= '' and attempts ~= attempt then return false end
+local n_from, allowed = tonumber(ARGV[7]), false
+for i = 1, n_from do if ARGV[7 + i] == current then allowed = true end end
 if not allowed then return false end
-local at = 7 + n_from
+local at = 8 + n_from
 local n_set = tonumber(ARGV[at])
 redis.call('HSET', key, 'status', to, unpack(ARGV, at + 1, at + 2 * n_set))
 if #ARGV > at + 2 * n_set then redis.call('HDEL', key, unpack(ARGV, at + 2 * n_set + 1)) end
@@ -93,11 +95,12 @@ reindex(next, 'queued', 'starting')
 return redis.call('HGETALL', key)
 `;
 
-/** ARGV: prefix, id, progress, info JSON ('' for none). */
+/** ARGV: prefix, id, progress, info JSON ('' for none), the attempt the task must be on ('' for any). */
 export const SET_PROGRESS = `
 local key = ARGV[1] .. ':task:' .. ARGV[2]
-local status = redis.call('HGET', key, 'status')
+local status, attempts = unpack(redis.call('HMGET', key, 'status', 'attempts'))
 if status ~= 'running' and status ~= 'paused' then return 0 end
+if ARGV[5] ~= '' and attempts ~= ARGV[5] then return 0 end
 redis.call('HSET', key, 'progress', ARGV[3])
 if ARGV[4] == '' then redis.call('HDEL', key, 'progress_info') else redis.call('HSET', key, 'progress_info', ARGV[4]) end
 return 1

@@ -74,16 +74,16 @@ export class RedisTaskStore implements TaskStore {
     };
   }
 
-  async transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}): Promise<TaskRecord | null> {
-    return this.move(taskId, from, to, patch, 0);
+  async transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}, attempt?: number): Promise<TaskRecord | null> {
+    return this.move(taskId, from, to, patch, 0, attempt);
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
     return this.move(taskId, ['queued'], 'starting', patch, 1);
   }
 
-  async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void> {
-    await this.call(() => this.redis.ntrSetProgress(this.prefix, taskId, progress, info ? JSON.stringify(info) : ''));
+  async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void> {
+    await this.call(() => this.redis.ntrSetProgress(this.prefix, taskId, progress, info ? JSON.stringify(info) : '', attempt ?? ''));
   }
 
   async claimNext(): Promise<TaskRecord | null> {
@@ -143,7 +143,7 @@ export class RedisTaskStore implements TaskStore {
     if (this.ownsClient) this.redis.disconnect();
   }
 
-  private async move(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch, bump: number) {
+  private async move(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch, bump: number, attempt?: number) {
     const set: string[] = [];
     const unset: string[] = [];
     for (const [field, value] of Object.entries(patch)) {
@@ -153,7 +153,7 @@ export class RedisTaskStore implements TaskStore {
     }
     const finishedMs = patch.finished_at ? Date.parse(patch.finished_at) : NaN;
     const finished = isTerminal(to) && Number.isFinite(finishedMs) ? String(finishedMs) : '';
-    const args = [this.prefix, taskId, to, finished, bump, from.length, ...from, set.length / 2, ...set, ...unset];
+    const args = [this.prefix, taskId, to, finished, bump, attempt ?? '', from.length, ...from, set.length / 2, ...set, ...unset];
     const hash = await this.call(() => this.redis.ntrTransition(...args));
     return hash ? toRecord(hash as string[]) : null;
   }

@@ -134,19 +134,24 @@ export class SqliteTaskStore implements TaskStore {
     from: readonly TaskStatus[],
     to: TaskStatus,
     patch: TaskPatch = {},
+    attempt?: number,
   ): Promise<TaskRecord | null> {
     const keys = patchKeys(patch);
     const sets = ['status = ?', ...keys.map((k) => `${k} = ?`)].join(', ');
-    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)}) RETURNING *`);
+    const onAttempt = attempt === undefined ? '' : ' AND attempts = ?';
+    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)})${onAttempt} RETURNING *`);
+    const guard = attempt === undefined ? [] : [attempt];
     return this.commits.write(() => {
-      const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from);
+      const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from, ...guard);
       return row ? toRecord(row as Row) : null;
     });
   }
 
-  async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void> {
-    const statement = this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')`);
-    this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId));
+  async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void> {
+    const onAttempt = attempt === undefined ? '' : ' AND attempts = ?';
+    const statement = this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')${onAttempt}`);
+    const guard = attempt === undefined ? [] : [attempt];
+    this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId, ...guard));
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {

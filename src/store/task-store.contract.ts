@@ -140,6 +140,20 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
       expect(await store.insert(newTask(), 1)).toBeNull();
     });
 
+    it('changes a task only on the attempt a write names, so a late write for an earlier attempt changes nothing', async () => {
+      const task = (await store.insert(newTask()))!;
+      const first = (await store.claim(task.task_id))!;
+      await store.transition(task.task_id, ['starting'], 'queued');
+      const second = (await store.claim(task.task_id))!;
+      expect([first.attempts, second.attempts]).toEqual([1, 2]);
+      expect(await store.transition(task.task_id, ['starting'], 'running', {}, first.attempts)).toBeNull();
+      expect(await store.transition(task.task_id, ['starting'], 'running', { node: 'node-b' }, second.attempts)).toMatchObject({ status: 'running', node: 'node-b' });
+      await store.setProgress(task.task_id, 90, { stale: true }, first.attempts);
+      await store.setProgress(task.task_id, 30, null, second.attempts);
+      expect(await store.transition(task.task_id, ['running'], 'interrupted', { finished_at: '2026-01-02T00:00:00.000Z' }, first.attempts)).toBeNull();
+      expect(await store.get(task.task_id)).toMatchObject({ status: 'running', progress: 30, progress_info: null, attempts: 2 });
+    });
+
     it('claims one queued task by id, once, counting the attempt', async () => {
       const task = (await store.insert(newTask()))!;
       const claimed = await store.claim(task.task_id, { node: 'node-a' });

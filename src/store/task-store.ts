@@ -40,10 +40,12 @@ export interface TaskStore {
   /**
    * Moves the task to `to` if its status is one of `from`, applying `patch`.
    * Returns the updated record, or null when the task is missing or was not in `from`.
+   * With `attempt`, only while the task is on that attempt: a node's late
+   * write, after the task was claimed again elsewhere, changes nothing.
    */
-  transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch?: TaskPatch): Promise<TaskRecord | null>;
-  /** Records progress while the task is running or paused; ignored otherwise. */
-  setProgress(taskId: string, progress: number, info: Record<string, unknown> | null): Promise<void>;
+  transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch?: TaskPatch, attempt?: number): Promise<TaskRecord | null>;
+  /** Records progress while the task is running or paused (and, with `attempt`, on that attempt); ignored otherwise. */
+  setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void>;
   /** Moves this queued task to `starting`, counting an attempt; null when it was not queued. */
   claim(taskId: string, patch?: TaskPatch): Promise<TaskRecord | null>;
   /** Moves the most urgent queued task (priority, then age) to `starting` and returns it. */

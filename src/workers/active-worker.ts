@@ -31,12 +31,16 @@ export const now = () => new Date().toISOString();
  * One task on the worker process that runs it: its state, its deadline and
  * progress buffer, and the store writes its worker's reports become. Steps
  * for one worker run one after another, in the order they were asked for.
+ * Each write is for this attempt only: should the task have been claimed
+ * again elsewhere meanwhile (this node was cut off), a late write changes nothing.
  */
 export class ActiveWorker {
   readonly taskId: string;
   readonly taskType: string;
   /** As claimed; the record's status is checked by the `running` transition, not read again. */
   readonly taskData: Record<string, unknown>;
+  /** The attempt this worker runs, as counted when the task was claimed. */
+  readonly attempt: number;
   readonly process: WorkerProcess;
   state: WorkerState = 'starting';
   control: WorkerControlClient | null = null;
@@ -58,6 +62,7 @@ export class ActiveWorker {
     this.taskId = task.task_id;
     this.taskType = task.task_type;
     this.taskData = task.task_data;
+    this.attempt = task.attempts;
     this.process = child.process;
     this.done = new Promise<void>((resolve) => (this.settleDone = resolve));
     this.deadline = new Deadline(timers.timeoutMs, () => void this.enqueue(timers.onExpired));
@@ -91,12 +96,8 @@ export class ActiveWorker {
 
   /** Records `running` on this worker; false when the task was settled meanwhile (terminated while its worker booted). */
   async recordRunning(control: WorkerControlClient, nodeId: string): Promise<boolean> {
-    const running = await this.store.transition(this.taskId, ['starting'], 'running', {
-      started_at: now(),
-      worker: this.process.pid,
-      worker_server: control.address,
-      node: nodeId,
-    });
+    const patch = { started_at: now(), worker: this.process.pid, worker_server: control.address, node: nodeId };
+    const running = await this.store.transition(this.taskId, ['starting'], 'running', patch, this.attempt);
     if (!running) return false;
     this.state = 'running';
     this.deadline.start();
@@ -105,14 +106,14 @@ export class ActiveWorker {
 
   async recordParked(): Promise<void> {
     await this.flushProgress();
-    if (await this.store.transition(this.taskId, ['running'], 'paused')) {
+    if (await this.store.transition(this.taskId, ['running'], 'paused', {}, this.attempt)) {
       this.state = 'paused';
       this.deadline.pause();
     }
   }
 
   async recordResumed(): Promise<void> {
-    if (await this.store.transition(this.taskId, ['paused'], 'running')) {
+    if (await this.store.transition(this.taskId, ['paused'], 'running', {}, this.attempt)) {
       this.state = 'running';
       this.deadline.start();
     }
@@ -121,11 +122,12 @@ export class ActiveWorker {
   /** Records a terminal status; null when the task already had one. */
   async finish(status: TaskStatus, patch: TaskPatch): Promise<TaskRecord | null> {
     await this.flushProgress();
-    return this.store.transition(this.taskId, sourcesOf(status), status, { ...patch, finished_at: now(), worker_server: null });
+    const final = { ...patch, finished_at: now(), worker_server: null };
+    return this.store.transition(this.taskId, sourcesOf(status), status, final, this.attempt);
   }
 
   private async flushProgress(): Promise<void> {
     const pending = this.progress.take();
-    if (pending) await this.store.setProgress(this.taskId, pending.progress, pending.info);
+    if (pending) await this.store.setProgress(this.taskId, pending.progress, pending.info, this.attempt);
   }
 }
