@@ -10,7 +10,11 @@ import { createRedisClient } from './redis-client';
 export const HEARTBEAT_MS = 2000;
 /** A node silent this long is gone: its tasks are recovered elsewhere. */
 export const NODE_TTL_MS = 10000;
-/** A node that could not report for this long stops its workers: the others are about to give their tasks up. */
+/**
+ * A node that could not report for this long stops its workers: the others
+ * are about to give their tasks up. Timed from the last report that reached
+ * Redis, not from a heartbeat tick, so it comes at least 2 s before expiry.
+ */
 const FENCE_AFTER_MS = 8000;
 const FIRST_REPORT_WAIT_MS = 3000;
 
@@ -23,6 +27,7 @@ export class NodeRegistry implements NodeDirectory, OnApplicationBootstrap, OnAp
   private readonly logger = new Logger(NodeRegistry.name);
   private readonly redis: Redis;
   private timer?: NodeJS.Timeout;
+  private fenceTimer?: NodeJS.Timeout;
   private lastReport = Date.now();
   private reportingSince: number | null = null;
   private fenced = false;
@@ -41,12 +46,14 @@ export class NodeRegistry implements NodeDirectory, OnApplicationBootstrap, OnAp
       // Redis away at start-up: start anyway, and report once it answers.
       await once(this.redis, 'ready', { signal: AbortSignal.timeout(FIRST_REPORT_WAIT_MS) }).catch(() => undefined);
     }
+    this.armFence();
     await this.report();
     this.timer = setInterval(() => void this.report(), HEARTBEAT_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.fenceTimer);
     // Leaving at once lets other nodes recover nothing (our tasks are finished) and route nothing here.
     await this.redis.multi().del(this.key(this.config.nodeId)).zrem(this.nodesKey, this.config.nodeId).exec().catch(() => undefined);
     this.redis.disconnect();
@@ -100,14 +107,24 @@ export class NodeRegistry implements NodeDirectory, OnApplicationBootstrap, OnAp
       this.lastReport = Date.now();
       this.reportingSince ??= this.lastReport;
       this.fenced = false;
+      this.armFence();
     } catch {
       this.reportingSince = null;
-      if (!this.fenced && Date.now() - this.lastReport > FENCE_AFTER_MS) {
-        this.fenced = true;
-        this.logger.warn(`no heartbeat reached Redis for ${FENCE_AFTER_MS} ms: stopping this node's workers`);
-        for (const listener of this.fenceListeners) listener();
-      }
+      if (Date.now() - this.lastReport > FENCE_AFTER_MS) this.fence();
     }
+  }
+
+  private armFence(): void {
+    clearTimeout(this.fenceTimer);
+    this.fenceTimer = setTimeout(() => this.fence(), FENCE_AFTER_MS);
+    this.fenceTimer.unref();
+  }
+
+  private fence(): void {
+    if (this.fenced) return;
+    this.fenced = true;
+    this.logger.warn(`no heartbeat reached Redis for ${FENCE_AFTER_MS} ms: stopping this node's workers`);
+    for (const listener of this.fenceListeners) listener();
   }
 
   private key(node: string): string {

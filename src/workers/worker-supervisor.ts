@@ -57,13 +57,17 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     let child: PoolChild;
     try {
       child = this.pool.acquire({
-        message: (message) => void worker.enqueue(() => this.onMessage(worker, message)),
+        message: (message) => {
+          // Not behind the store writes queued before it, which may wait for a store out of reach.
+          if (message.type === 'failed' || message.type === 'aborted') this.retireAfterFailure(worker);
+          void worker.enqueue(() => this.onMessage(worker, message));
+        },
         exit: (exit) => void worker.enqueue(() => this.onExit(worker, exit)),
       });
     } catch (error) {
       // No process came to be (fork refused): nothing else would ever settle the task.
       const failure = { code: 'WORKER_START_FAILED', message: (error as Error).message };
-      return this.store.transition(task.task_id, ['starting'], 'failed', { error: failure, finished_at: now() }).then(
+      return this.store.transition(task.task_id, ['starting'], 'failed', { error: failure, finished_at: now() }, task.attempts).then(
         () => undefined,
         (storeError) => this.logger.error(`task ${task.task_id}: ${storeError}`),
       );
@@ -140,9 +144,16 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     await Promise.all([...exits, this.pool.shutdown()]);
   }
 
-  /** Stops, gracefully, the workers whose task type matches, recording their tasks interrupted. */
+  /**
+   * Stops, gracefully, the workers whose task type matches, and records their
+   * tasks interrupted. All are stopped first: the store may be out of reach
+   * (a node cut off from Redis stops its tasks so that none runs twice), and
+   * its writes then wait for it.
+   */
   async interrupt(matches: (taskType: string) => boolean, reason: ErrorInfo): Promise<void> {
-    for (const worker of [...this.workers.values()]) if (matches(worker.taskType)) await this.end(worker, 'interrupted', reason, true);
+    const stopping = [...this.workers.values()].filter((worker) => matches(worker.taskType));
+    for (const worker of stopping) this.halt(worker, true);
+    await Promise.all(stopping.map((worker) => worker.finish('interrupted', { error: reason })));
   }
 
   /**
@@ -182,18 +193,17 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
         await worker.finish('completed', { result: message.result, progress: 100 });
         return this.freeSlot(worker);
       case 'failed':
-        await worker.finish('failed', { error: message.error });
-        return this.retireAfterFailure(worker);
+        return worker.finish('failed', { error: message.error });
       case 'aborted':
-        await worker.finish('terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
-        return this.retireAfterFailure(worker);
+        return worker.finish('terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
     }
   }
 
   /**
    * A task that failed or was aborted may have left its process in a state
    * nobody can vouch for (a handler that called process.exit, a native
-   * crash on the way); when in doubt, recycle.
+   * crash on the way); when in doubt, recycle. At once, as the outcome
+   * arrives: recording it may wait for a store out of reach.
    */
   private retireAfterFailure(worker: ActiveWorker): void {
     worker.state = 'terminating';
