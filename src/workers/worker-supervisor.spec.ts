@@ -188,6 +188,26 @@ describe('WorkerSupervisor', () => {
     expect(await store.get(task.task_id)).toMatchObject({ status: 'timed_out', error: { code: 'TIMEOUT' } });
   });
 
+  it('stops a worker on time, and a failed one at once, while the store does not answer', async () => {
+    // As a Redis out of reach does to the patient store: writes wait.
+    const writes = jest.spyOn(store, 'transition');
+    const timedOut = await runningTask(50);
+    let answer!: () => void;
+    const stalled = new Promise<null>((resolve) => (answer = () => resolve(null)));
+    writes.mockImplementation(() => stalled);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(child.killedWith).toBe('SIGKILL');
+    expect((await store.get(timedOut.task_id))!.status).toBe('running');
+
+    writes.mockRestore();
+    await runningTask();
+    writes.mockImplementation(() => stalled);
+    child.say({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
+    expect(child.killedWith).toBe('SIGKILL');
+    writes.mockRestore();
+    answer();
+  });
+
   it('does not count paused time against the timeout', async () => {
     const task = await runningTask(150);
     child.say({ type: 'paused' });

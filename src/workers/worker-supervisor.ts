@@ -144,27 +144,22 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     await Promise.all([...exits, this.pool.shutdown()]);
   }
 
-  /**
-   * Stops, gracefully, the workers whose task type matches, and records their
-   * tasks interrupted. All are stopped first: the store may be out of reach
-   * (a node cut off from Redis stops its tasks so that none runs twice), and
-   * its writes then wait for it.
-   */
+  /** Stops, gracefully, the workers whose task type matches, all at once, and records their tasks interrupted. */
   async interrupt(matches: (taskType: string) => boolean, reason: ErrorInfo): Promise<void> {
     const stopping = [...this.workers.values()].filter((worker) => matches(worker.taskType));
-    for (const worker of stopping) this.halt(worker, true);
-    await Promise.all(stopping.map((worker) => worker.finish('interrupted', { error: reason })));
+    await Promise.all(stopping.map((worker) => this.end(worker, 'interrupted', reason, true)));
   }
 
   /**
-   * Records an outcome the supervisor decides (not the worker) and stops the
-   * worker. When the task already had an outcome its worker is on its way out,
-   * so stopping it changes nothing; null tells the caller the record stood.
+   * Stops the worker and records an outcome the supervisor decides (not the
+   * worker). Stopped first: recording may wait for a store out of reach (a
+   * node cut off from Redis stops its tasks so that none runs twice, a
+   * timeout stops a task on time), and the worker must not run on meanwhile.
+   * When the task already had an outcome, null tells the caller the record stood.
    */
-  private async end(worker: ActiveWorker, status: TaskStatus, error: ErrorInfo, graceful: boolean): Promise<TaskRecord | null> {
-    const updated = await worker.finish(status, { error });
+  private end(worker: ActiveWorker, status: TaskStatus, error: ErrorInfo, graceful: boolean): Promise<TaskRecord | null> {
     this.halt(worker, graceful);
-    return updated;
+    return worker.finish(status, { error });
   }
 
   private halt(worker: ActiveWorker, graceful: boolean): void {
