@@ -52,12 +52,16 @@ export class BullmqTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     this.logger.log(`taking tasks, ${this.config.maxConcurrency} at a time, as node ${this.config.nodeId}`);
   }
 
-  /** Stop taking jobs; the running tasks are interrupted by the supervisor's shutdown, which ends their jobs. */
+  /**
+   * Stop taking jobs; the running tasks are interrupted by the supervisor's
+   * shutdown, which ends their jobs. Jobs whose tasks could not be recorded
+   * (Redis out of reach) are not waited for: the cluster settles those tasks.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
-    const closing = this.worker.close();
-    await this.supervisor.shutdown();
-    await closing.catch(() => undefined);
+    await this.worker.pause(true).catch(() => undefined);
+    const recorded = await this.supervisor.shutdown();
+    await this.worker.close(!recorded).catch(() => undefined);
   }
 
   private async process(job: Job): Promise<void> {

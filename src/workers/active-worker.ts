@@ -119,10 +119,15 @@ export class ActiveWorker {
     }
   }
 
-  /** Records a terminal status; null when the task already had one. */
-  async finish(status: TaskStatus, patch: TaskPatch): Promise<TaskRecord | null> {
-    await this.flushProgress();
-    const final = { ...patch, finished_at: now(), worker_server: null };
+  /**
+   * Records a terminal status, with the progress not yet written, in one
+   * write issued at once: an outcome decided here is recorded before one the
+   * worker reports after it. Null when the task already had one.
+   */
+  finish(status: TaskStatus, patch: TaskPatch): Promise<TaskRecord | null> {
+    const pending = this.progress.take();
+    const progress = pending ? { progress: pending.progress, progress_info: pending.info } : {};
+    const final = { ...progress, ...patch, finished_at: now(), worker_server: null };
     return this.store.transition(this.taskId, sourcesOf(status), status, final, this.attempt);
   }
 

@@ -13,6 +13,9 @@ import type { ErrorInfo, WorkerMessage, WorkerStatus } from './worker-protocol';
 
 export type WorkerView = BusyWorkerView | IdleWorkerView;
 
+/** How long a shutdown waits, once every worker has stopped, for their tasks to be recorded: the store may be out of reach. */
+const SHUTDOWN_RECORD_WAIT_MS = 5000;
+
 /**
  * Keeps the registry of busy workers and decides what becomes of them: which
  * process takes a task, when a slot is free, when a worker is stopped or
@@ -135,13 +138,21 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     throw new InvalidTransitionError(taskId, current.status, 'terminate');
   }
 
-  /** Stops every worker, recording its task interrupted; resolves once all have exited. */
-  async shutdown(): Promise<void> {
-    const exits = [...this.workers.values()].map(
-      (worker) => new Promise<void>((resolve) => this.onSlotFreed(() => !this.workers.has(worker.taskId) && resolve())),
-    );
-    await this.interrupt(() => true, { code: 'INTERRUPTED', message: 'the service shut down while the task ran' });
-    await Promise.all([...exits, this.pool.shutdown()]);
+  /**
+   * Stops every worker, recording its task interrupted. Resolves once every
+   * process has exited and every task is recorded (true), or, should the
+   * store not answer, SHUTDOWN_RECORD_WAIT_MS after the processes exited
+   * (false): a node cut off from Redis leaves its tasks to the cluster.
+   */
+  async shutdown(): Promise<boolean> {
+    const settled = [...this.workers.values()].map((worker) => worker.done);
+    const recorded = this.interrupt(() => true, { code: 'INTERRUPTED', message: 'the service shut down while the task ran' });
+    await this.pool.shutdown();
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_RECORD_WAIT_MS)));
+    const done = await Promise.race([Promise.all([recorded, ...settled]).then(() => true), giveUp]);
+    clearTimeout(timer);
+    return done;
   }
 
   /** Stops, gracefully, the workers whose task type matches, all at once, and records their tasks interrupted. */

@@ -91,4 +91,21 @@ describe('shared mode: a worker node cut off from Redis', () => {
     const done = await api.waitForTask(task.task_id, (t) => t.status !== 'running', 40000);
     expect(done).toMatchObject({ status: 'completed', attempts: 2, node: other.node, result: { done: true } });
   });
+
+  it('on SIGTERM while cut off, stops its workers and exits, leaving their tasks to the cluster', async () => {
+    // One on each node.
+    const tasks = [await api.submit('fixture_hang'), await api.submit('fixture_hang')];
+    const both = await Promise.all(tasks.map((t) => api.waitForTask(t.task_id, (r) => r.status === 'running', 20000)));
+    const running = both.find((t) => t.node === cutOff.node)!;
+    link.cut();
+    const stopping = Date.now();
+    const exit = await Promise.race([cutOff.stop('SIGTERM'), new Promise((resolve) => setTimeout(() => resolve('still running'), 20000))]);
+    // Nest ends its shutdown by raising the signal again.
+    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(Date.now() - stopping).toBeLessThan(15000);
+    expect(processAlive(running.worker)).toBe(false);
+    const settled = await api.waitForTask(running.task_id, (t) => t.status !== 'running', 30000);
+    expect(settled).toMatchObject({ status: 'interrupted', error: { code: 'NODE_LOST' } });
+    await api.request('DELETE', `/tasks/${both.find((t) => t !== running)!.task_id}`);
+  });
 });
