@@ -69,12 +69,18 @@ describe('WorkerHost', () => {
     expect(MockThread.started).toHaveLength(1);
   });
 
-  it('gives a held run to a fresh thread when the last task left its thread spent, and logs why', async () => {
+  /** Task 1 runs and completes; task 2 arrives before the thread has said whether it is clean. Returns that thread. */
+  async function nextTaskWhileRestoring(): Promise<MockThread> {
     const first = MockThread.started[0];
     host.start(task(1));
     await settle();
     first.say(result('one'));
     host.start(task(2));
+    return first;
+  }
+
+  it('gives a held run to a fresh thread when the last task left its thread spent, and logs why', async () => {
+    const first = await nextTaskWhileRestoring();
     first.say({ type: 'restored', spent: 'the task left process listeners behind' });
     await settle();
 
@@ -100,11 +106,7 @@ describe('WorkerHost', () => {
   });
 
   it('gives a held run to a fresh thread when the thread dies before it is put back, without failing the run', async () => {
-    const first = MockThread.started[0];
-    host.start(task(1));
-    await settle();
-    first.say(result('one'));
-    host.start(task(2));
+    const first = await nextTaskWhileRestoring();
     first.emit('exit', 1);
     await settle();
 

@@ -41,7 +41,6 @@ export class ActiveWorker {
   readonly taskData: Record<string, unknown>;
   /** The attempt this worker runs, as counted when the task was claimed. */
   readonly attempt: number;
-  readonly process: WorkerProcess;
   state: WorkerState = 'starting';
   control: WorkerControlClient | null = null;
   bootTimer: NodeJS.Timeout | null = null;
@@ -63,10 +62,13 @@ export class ActiveWorker {
     this.taskType = task.task_type;
     this.taskData = task.task_data;
     this.attempt = task.attempts;
-    this.process = child.process;
     this.done = new Promise<void>((resolve) => (this.settleDone = resolve));
     this.deadline = new Deadline(timers.timeoutMs, () => void this.enqueue(timers.onExpired));
     this.progress = new ProgressBuffer(timers.progressWriteMs, () => void this.enqueue(() => this.flushProgress()));
+  }
+
+  get process(): WorkerProcess {
+    return this.child.process;
   }
 
   /** Queues a step behind this worker's earlier ones; a failing step is logged, and the next still runs. */

@@ -208,6 +208,18 @@ describe('WorkerSupervisor', () => {
     answer();
   });
 
+  it('records the progress not yet written together with the outcome', async () => {
+    await supervisor.shutdown();
+    supervisor = makeSupervisor({ PROGRESS_WRITE_MS: '60000' });
+    const task = await runningTask();
+    child.say({ type: 'progress', progress: 10, info: { step: 1 } });
+    await flush();
+    child.say({ type: 'progress', progress: 40, info: { step: 4 } });
+    child.say({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', progress: 40, progress_info: { step: 4 } });
+  });
+
   it('does not count paused time against the timeout', async () => {
     const task = await runningTask(150);
     child.say({ type: 'paused' });
