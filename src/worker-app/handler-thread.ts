@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { keepCompiledModules } from './compiled-modules';
 import { HandlerRun } from './handler-run';
 import { ThreadBaseline } from './thread-baseline';
+import { ThreadReadiness } from './thread-readiness';
 import type { ControlToHandler, HandlerOutcome, HandlerThreadData, HandlerToControl } from './thread-protocol';
 import { TimerLedger } from './timer-ledger';
 
@@ -14,6 +15,8 @@ import { TimerLedger } from './timer-ledger';
  */
 
 const post = (message: HandlerToControl) => parentPort!.postMessage(message);
+const data = workerData as HandlerThreadData;
+const readiness = new ThreadReadiness(data.readiness);
 const timers = new TimerLedger();
 timers.install();
 keepCompiledModules();
@@ -30,19 +33,21 @@ parentPort!.on('message', (message: ControlToHandler) => {
 /**
  * Once the callbacks the task left for this turn have run. The outcome leaves
  * first, so the supervisor records it and picks the next task while this
- * thread is put back; the next `run` cannot be read before that is done, and
- * the worker holds it until `restored` says the thread may take it.
+ * thread is put back; the worker holds the next `run` until the thread's
+ * readiness reads clean.
  */
 function settle(outcome: HandlerOutcome): void {
   current = null;
   post({ type: 'outcome', outcome });
   timers.clearAll();
-  post({ type: 'restored', spent: baseline.restore() });
+  const spent = baseline.restore();
+  if (spent) post({ type: 'spent', reason: spent });
+  else readiness.markClean();
 }
 
 // Taken once this thread's own modules are loaded and its port listens: that much every task may share.
 const baseline = new ThreadBaseline();
-post({ type: 'standby', nice_refused: lowerOwnPriority((workerData as HandlerThreadData).nice) });
+post({ type: 'standby', nice_refused: lowerOwnPriority(data.nice) });
 
 /**
  * Linux keeps a nice value per thread, and `setPriority` without a pid sets

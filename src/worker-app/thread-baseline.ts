@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { DefineWatch } from './define-watch';
+import { ObjectSnapshot, sameDescriptor } from './object-snapshot';
 
 /**
  * What a handler thread looks like before its first task. After each task,
@@ -23,27 +25,17 @@ const INTRINSICS: object[] = [
   EventEmitter.prototype,
 ];
 
-type Properties = Map<PropertyKey, PropertyDescriptor>;
-
-function propertiesOf(target: object): Properties {
-  const properties: Properties = new Map();
-  for (const key of Reflect.ownKeys(target)) properties.set(key, Reflect.getOwnPropertyDescriptor(target, key)!);
-  return properties;
-}
-
-function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
-  return !!b && Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;
-}
-
 export class ThreadBaseline {
+  /** Installed before the snapshots below are taken, so they show its definers. */
+  private readonly defines = installDefineWatch();
   private readonly modules = new Set(Object.keys(require.cache));
   /** Node lists every module a module loads in its `children`, and never takes one out. */
   private readonly childCounts = new Map(Object.values(require.cache).map((module) => [module!, module!.children.length]));
-  private readonly globals = propertiesOf(globalThis);
+  private readonly globals = new ObjectSnapshot(globalThis);
   private readonly env = { ...process.env };
   private readonly envGuard = this.guardEnv();
   private envWritten = false;
-  private readonly intrinsics = INTRINSICS.map((target) => ({ target, properties: propertiesOf(target) }));
+  private readonly intrinsics = INTRINSICS.map((target) => new ObjectSnapshot(target));
   private readonly resources = process.getActiveResourcesInfo().length;
   private readonly processEvents = listenerCounts();
 
@@ -51,7 +43,8 @@ export class ThreadBaseline {
   restore(): string | null {
     this.forgetModules();
     this.restoreEnv();
-    return this.restoreGlobals() ?? this.changedIntrinsic() ?? this.leftResources() ?? this.changedListeners();
+    const defined = this.defines.take();
+    return this.restoreGlobals(defined) ?? this.changedIntrinsic(defined) ?? this.leftResources() ?? this.changedListeners();
   }
 
   private forgetModules(): void {
@@ -87,23 +80,28 @@ export class ThreadBaseline {
     this.envWritten = false;
   }
 
-  private restoreGlobals(): string | null {
+  /** Puts back the globals a task added, removed or replaced; `defined` when the DefineWatch saw a definition. */
+  private restoreGlobals(defined: boolean): string | null {
+    const globals = this.globals;
+    if (!defined && !globals.quickChanged()) return null;
+    if (!Reflect.isExtensible(globalThis)) return 'the task made the global object non-extensible';
+    if (Reflect.getPrototypeOf(globalThis) !== globals.prototype && !Reflect.setPrototypeOf(globalThis, globals.prototype)) {
+      return 'the prototype of the global object cannot be restored';
+    }
     for (const key of Reflect.ownKeys(globalThis)) {
-      const before = this.globals.get(key);
+      const before = globals.descriptors.get(key);
       const now = Reflect.getOwnPropertyDescriptor(globalThis, key)!;
       if (before && sameDescriptor(before, now)) continue;
       const undone = before ? Reflect.defineProperty(globalThis, key, before) : Reflect.deleteProperty(globalThis, key);
       if (!undone) return `the global ${String(key)} cannot be restored`;
     }
-    for (const [key, before] of this.globals) if (!Reflect.has(globalThis, key)) Reflect.defineProperty(globalThis, key, before);
+    for (const [key, before] of globals.descriptors) if (!Reflect.has(globalThis, key)) Reflect.defineProperty(globalThis, key, before);
     return null;
   }
 
-  private changedIntrinsic(): string | null {
-    for (const { target, properties } of this.intrinsics) {
-      const keys = Reflect.ownKeys(target);
-      const changed = keys.length !== properties.size || keys.some((key) => !sameDescriptor(Reflect.getOwnPropertyDescriptor(target, key)!, properties.get(key)));
-      if (changed) return `the task changed the built-in ${(target as { name?: string }).name ?? target.constructor?.name ?? 'object'}`;
+  private changedIntrinsic(defined: boolean): string | null {
+    for (const snapshot of this.intrinsics) {
+      if (defined ? snapshot.deepChanged() : snapshot.quickChanged()) return `the task changed the built-in ${nameOf(snapshot.target)}`;
     }
     return null;
   }
@@ -122,4 +120,22 @@ export class ThreadBaseline {
 
 function listenerCounts(): Map<string | symbol, number> {
   return new Map(process.eventNames().map((event) => [event, process.listenerCount(event)]));
+}
+
+/** Array for Array and Array.prototype, JSON for JSON; read with care, since the object may be what the task changed. */
+function nameOf(target: object): string {
+  try {
+    const { name, [Symbol.toStringTag]: tag, constructor } = target as { name?: unknown; [Symbol.toStringTag]?: unknown; constructor?: { name?: unknown } };
+    const found = [name, tag, constructor?.name].find((candidate) => typeof candidate === 'string' && candidate !== '');
+    return (found as string | undefined) ?? 'object';
+  } catch {
+    return 'object';
+  }
+}
+
+function installDefineWatch(): DefineWatch {
+  const watch = new DefineWatch();
+  watch.install();
+  for (const target of [globalThis, ...INTRINSICS]) watch.watch(target);
+  return watch;
 }

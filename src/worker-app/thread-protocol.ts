@@ -11,6 +11,8 @@ export interface HandlerRunData {
 /** What a handler thread is started with. */
 export interface HandlerThreadData {
   nice: number;
+  /** A ThreadReadiness cell: the thread marks it clean once put back after a task. */
+  readiness: SharedArrayBuffer;
 }
 
 /** Control thread -> handler thread. */
@@ -30,11 +32,7 @@ export type HandlerToControl =
   | { type: 'parked' }
   | { type: 'unparked' }
   | { type: 'log'; message: string }
-  /** The task's end; `restored` follows. */
+  /** The task's end. The thread is then put back, and marks its ThreadReadiness clean, or sends `spent`. */
   | { type: 'outcome'; outcome: HandlerOutcome }
-  /**
-   * The thread has been put back after the task: `spent` is null when it is as
-   * it was before the task and takes the next, else what the task left that
-   * cannot be undone (the thread must not serve again).
-   */
-  | { type: 'restored'; spent: string | null };
+  /** What the last task left that cannot be undone: the thread must not serve again. */
+  | { type: 'spent'; reason: string };

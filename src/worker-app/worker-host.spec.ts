@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
-import type { ControlToHandler, HandlerToControl } from './thread-protocol';
+import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
+import { ThreadReadiness } from './thread-readiness';
 import { WorkerHost } from './worker-host';
 
 /** Stands in for a handler thread: what it is sent, and what it says back when the test makes it. */
@@ -8,10 +9,17 @@ class MockThread extends EventEmitter {
   static started: MockThread[] = [];
   readonly posted: ControlToHandler[] = [];
   terminated = false;
+  private readonly readiness: ThreadReadiness;
 
-  constructor() {
+  constructor(data: HandlerThreadData) {
     super();
+    this.readiness = new ThreadReadiness(data.readiness);
     MockThread.started.push(this);
+  }
+
+  /** As the real thread does once a task's leftovers are undone. */
+  putBack(): void {
+    this.readiness.markClean();
   }
 
   postMessage(message: ControlToHandler): void {
@@ -35,9 +43,12 @@ class MockThread extends EventEmitter {
 }
 
 // The factory runs before this file's classes exist; the thread is made when the host asks for one.
-jest.mock('node:worker_threads', () => ({ Worker: jest.fn(() => new MockThread()) }));
+jest.mock('node:worker_threads', () => ({
+  Worker: jest.fn((_file: string, options: { workerData: HandlerThreadData }) => new MockThread(options.workerData)),
+}));
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** A wait on shared memory settles through the event loop, after the turn that released it. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 const task = (n: number): TaskAssignment => ({ task_id: `t${n}`, task_type: 'noop', task_data: { n }, module: '/handler.js', max_result_bytes: 1024 });
 const result = (value: unknown): HandlerToControl => ({ type: 'outcome', outcome: { type: 'result', result: value } });
 
@@ -63,10 +74,21 @@ describe('WorkerHost', () => {
     await settle();
     expect(thread.runs).toEqual(['1']);
 
-    thread.say({ type: 'restored', spent: null });
+    thread.putBack();
     await settle();
     expect(thread.runs).toEqual(['1', '2']);
     expect(MockThread.started).toHaveLength(1);
+  });
+
+  it('hands the next run over at once when the thread was put back before it came', async () => {
+    const thread = MockThread.started[0];
+    host.start(task(1));
+    await settle();
+    thread.say(result('one'));
+    thread.putBack();
+    host.start(task(2));
+    await Promise.resolve();
+    expect(thread.runs).toEqual(['1', '2']);
   });
 
   /** Task 1 runs and completes; task 2 arrives before the thread has said whether it is clean. Returns that thread. */
@@ -81,7 +103,7 @@ describe('WorkerHost', () => {
 
   it('gives a held run to a fresh thread when the last task left its thread spent, and logs why', async () => {
     const first = await nextTaskWhileRestoring();
-    first.say({ type: 'restored', spent: 'the task left process listeners behind' });
+    first.say({ type: 'spent', reason: 'the task left process listeners behind' });
     await settle();
 
     expect(first.terminated).toBe(true);
@@ -105,9 +127,12 @@ describe('WorkerHost', () => {
     expect(MockThread.started[1].runs).toEqual(['2']);
   });
 
-  it('gives a held run to a fresh thread when the thread dies before it is put back, without failing the run', async () => {
+  it.each([
+    ['exits', (thread: MockThread) => thread.emit('exit', 1)],
+    ['throws, then exits', (thread: MockThread) => (thread.emit('error', new Error('thrown while put back')), thread.emit('exit', 1))],
+  ])('gives a held run to a fresh thread when the thread %s before it is put back, without failing the run', async (_how, die) => {
     const first = await nextTaskWhileRestoring();
-    first.emit('exit', 1);
+    die(first);
     await settle();
 
     expect(MockThread.started).toHaveLength(2);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import { TaskRun } from './task-run';
 import type { HandlerThreadData, HandlerToControl } from './thread-protocol';
+import { ThreadReadiness } from './thread-readiness';
 
 const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
 const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
@@ -20,15 +21,12 @@ const REFRESH_IDLE_THREAD_MS = 5000;
  * task has left unclean, or that failed, is replaced before the next task.
  * The worker reports a task's outcome as soon as the handler returns: the
  * thread is put back while the supervisor records the outcome, and the next
- * task waits only if it arrives before that is done.
+ * task waits only if it arrives before that is done (see ThreadReadiness).
  */
 export class WorkerHost {
   private current: TaskRun | null = null;
   private thread: Worker | null = null;
-  /** Settles once the thread has been put back after the last task, or replaced when it could not be. */
-  private threadClean: Promise<void> = Promise.resolve();
-  /** Receives the thread's verdict on the task that just ended: reusable or not. */
-  private verdict: ((reusable: boolean) => void) | null = null;
+  private readiness = new ThreadReadiness();
   /** The task whose thread is being put back, for the log should it be replaced. */
   private restoringAfter: string | null = null;
   /** Whether the thread has run a task since it started. */
@@ -58,10 +56,12 @@ export class WorkerHost {
       if (OUTCOMES.has(message.type)) this.retire(message.type === 'completed');
     });
     this.current = run;
-    void this.threadClean.then(() => {
+    // Mostly clean already: the run goes on in this turn, with no wait and no message.
+    void this.readiness.whenClean().then(() => {
       if (this.current !== run) return;
       this.prepare();
       this.used = true;
+      this.readiness.markBusy();
       run.run();
     });
   }
@@ -73,7 +73,6 @@ export class WorkerHost {
       // The supervisor recycles a process whose task failed: a thread started now, or refreshed
       // later, would die unused. Should the process serve again after all, `start` boots one.
       this.dropThread();
-      this.threadClean = Promise.resolve();
       return;
     }
     this.refreshTimer = setTimeout(() => this.refreshIdleThread(), REFRESH_IDLE_THREAD_MS);
@@ -91,13 +90,21 @@ export class WorkerHost {
   /** Stops the thread without it counting as lost: its exit is no longer watched. */
   private dropThread(): void {
     const thread = this.thread;
-    this.thread = null;
-    this.settle(false);
+    this.forgetThread();
     thread?.terminate().catch(() => {});
   }
 
+  /** A run waiting for the old thread to be put back goes on, to the next thread. */
+  private forgetThread(): void {
+    this.thread = null;
+    const waiting = this.readiness;
+    this.readiness = new ThreadReadiness();
+    waiting.markClean();
+  }
+
   private startThread(): void {
-    const thread = new Worker(HANDLER_THREAD, { workerData: { nice: this.handlerNice } satisfies HandlerThreadData });
+    const data: HandlerThreadData = { nice: this.handlerNice, readiness: this.readiness.buffer };
+    const thread = new Worker(HANDLER_THREAD, { workerData: data });
     this.thread = thread;
     this.used = false;
     thread.on('message', (message: HandlerToControl) => {
@@ -108,8 +115,7 @@ export class WorkerHost {
     });
     thread.on('exit', (code) => {
       if (thread !== this.thread) return;
-      this.thread = null;
-      this.settle(false);
+      this.forgetThread();
       // A task still waiting for the thread takes the fresh one.
       if (this.current?.started) this.current.threadLost(null, code);
       else this.startThread();
@@ -126,30 +132,15 @@ export class WorkerHost {
         }
         return;
       case 'outcome':
-        this.awaitRestored();
+        this.restoringAfter = this.current?.task.task_id ?? null;
         return this.current?.onHandlerMessage(message);
-      case 'restored':
-        if (message.spent) this.report({ type: 'log', message: `handler thread replaced: ${message.spent} (after task ${this.restoringAfter})` });
-        return this.settle(!message.spent);
+      case 'spent':
+        // Replaced at once, so the next task finds a fresh thread booted.
+        this.report({ type: 'log', message: `handler thread replaced: ${message.reason} (after task ${this.restoringAfter})` });
+        this.dropThread();
+        return this.startThread();
       default:
         this.current?.onHandlerMessage(message);
     }
-  }
-
-  /** Until the thread says it is clean, the next task waits; a thread that is not is replaced. */
-  private awaitRestored(): void {
-    const thread = this.thread;
-    this.restoringAfter = this.current?.task.task_id ?? null;
-    const reusable = new Promise<boolean>((resolve) => (this.verdict = resolve));
-    this.threadClean = reusable.then((clean) => {
-      if (clean || thread !== this.thread) return;
-      this.dropThread();
-      this.startThread();
-    });
-  }
-
-  private settle(reusable: boolean): void {
-    this.verdict?.(reusable);
-    this.verdict = null;
   }
 }

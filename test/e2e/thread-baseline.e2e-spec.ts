@@ -30,6 +30,22 @@ for (let task = 0; task < 50; task++) {
 console.log(JSON.stringify({ added: loader.children.length - before, ran: new Set(results).size, cached: Object.keys(require.cache).filter((id) => id.startsWith(dir)).length }));
 `;
 
+/** One task's change to a fresh thread, then what the thread makes of it: the reason it cannot serve again, or null. */
+const AFTER_ONE_CHANGE = `
+const { join } = require('node:path');
+const { EventEmitter } = require('node:events');
+const [workerApp, change] = process.argv.slice(1);
+const { ThreadBaseline } = require(join(workerApp, 'thread-baseline.js'));
+const baseline = new ThreadBaseline();
+new Function('EventEmitter', change)(EventEmitter);
+const spent = baseline.restore();
+console.log(JSON.stringify({ spent, leftover: Object.getOwnPropertyDescriptor(globalThis, 'leftover') ?? null }));
+`;
+
+function afterOneChange(change: string): { spent: string | null; leftover: unknown } {
+  return JSON.parse(execFileSync(process.execPath, ['-e', AFTER_ONE_CHANGE, WORKER_APP, change], { encoding: 'utf8' }));
+}
+
 describe('a handler thread between tasks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'thread-baseline-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,5 +53,32 @@ describe('a handler thread between tasks', () => {
   it("forgets every module a task loaded, from the cache and from the module that loaded it, so no task's modules stay alive", () => {
     const output = execFileSync(process.execPath, ['-e', SCENARIO, WORKER_APP, dir], { encoding: 'utf8' });
     expect(JSON.parse(output)).toEqual({ added: 0, ran: 1, cached: 0 });
+  });
+
+  // Values and key counts are read after every task; descriptors only after a task defined a property on a built-in.
+  it.each([
+    ['Array.prototype.leftover = 1', 'Array'],
+    ['Math.random = () => 4', 'Math'],
+    ['delete EventEmitter.prototype._events', 'EventEmitter'],
+    ['Map.prototype[Symbol.for("leftover")] = 1', 'Map'],
+    ['Object.freeze(String.prototype)', 'String'],
+    ['Object.setPrototypeOf(Set.prototype, null)', 'Set'],
+    ['Object.defineProperty(Array.prototype, "map", { writable: false })', 'Array'],
+    ['Reflect.defineProperty(JSON, "leftover", { value: 1 })', 'JSON'],
+    ['Object.defineProperties(Date, { now: { get: () => Date.prototype.getTime } })', 'Date'],
+    ['Buffer.prototype.__defineGetter__("toJSON", function () { return Buffer.prototype.toJSON; })', 'Buffer'],
+  ])('does not serve again after `%s`', (change, builtin) => {
+    expect(afterOneChange(change).spent).toBe(`the task changed the built-in ${builtin}`);
+  });
+
+  it.each(['globalThis.leftover = 1', 'leftover = 1', 'Object.defineProperty(globalThis, "leftover", { value: 1, configurable: true })', 'globalThis.setTimeout = null'])(
+    'puts the globals back after `%s` and serves on',
+    (change) => {
+      expect(afterOneChange(change)).toEqual({ spent: null, leftover: null });
+    },
+  );
+
+  it('does not serve again after the global object was made non-extensible', () => {
+    expect(afterOneChange('Object.preventExtensions(globalThis)').spent).toBe('the task made the global object non-extensible');
   });
 });
