@@ -37,6 +37,19 @@ describe('SqliteTaskStore', () => {
     await second.close();
   });
 
+  it('keeps the queue count right when queued rows are deleted by hand', async () => {
+    const file = join(dir, 'by-hand.sqlite');
+    const store = new SqliteTaskStore(file);
+    const since = store.writeMark();
+    const [gone] = await store.insertMany([aNewTask(), aNewTask()]);
+    await store.durable(since);
+    const raw = new Database(file);
+    raw.prepare('DELETE FROM tasks WHERE task_id = ?').run(gone.task_id);
+    raw.close();
+    expect(await store.countQueued()).toBe(1);
+    await store.close();
+  });
+
   describe('group commit', () => {
     it('commits the writes of one turn together; durable settles once they are on disk', async () => {
       const file = join(dir, 'group.sqlite');
