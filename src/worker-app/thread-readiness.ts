@@ -8,7 +8,7 @@ const CLEAN = 1;
  * a small task itself. The control thread reads the cell when the next task
  * comes, and waits on it only in the rare case that the thread is not yet
  * done. A thread that cannot be put back says so in a message instead
- * (`restored`), and its cell stays busy until the control thread releases it.
+ * (`spent`), and its cell stays busy until the control thread releases it.
  */
 export class ThreadReadiness {
   private readonly cell: Int32Array;
