@@ -41,7 +41,7 @@ describe('SqliteTaskStore', () => {
     const file = join(dir, 'by-hand.sqlite');
     const store = new SqliteTaskStore(file);
     const since = store.writeMark();
-    const [gone] = await store.insertMany([aNewTask(), aNewTask()]);
+    const [gone] = (await store.insertMany([aNewTask(), aNewTask()]))!;
     await store.durable(since);
     const raw = new Database(file);
     raw.prepare('DELETE FROM tasks WHERE task_id = ?').run(gone.task_id);
