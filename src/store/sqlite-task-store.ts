@@ -57,6 +57,11 @@ const PATCHABLE = new Set<keyof TaskPatch>([
 
 type Row = Record<string, unknown>;
 
+/** The condition that limits a write to one attempt of the task, when one is named. */
+function onAttempt(attempt: number | undefined): { sql: string; args: number[] } {
+  return attempt === undefined ? { sql: '', args: [] } : { sql: ' AND attempts = ?', args: [attempt] };
+}
+
 function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
@@ -138,20 +143,18 @@ export class SqliteTaskStore implements TaskStore {
   ): Promise<TaskRecord | null> {
     const keys = patchKeys(patch);
     const sets = ['status = ?', ...keys.map((k) => `${k} = ?`)].join(', ');
-    const onAttempt = attempt === undefined ? '' : ' AND attempts = ?';
-    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)})${onAttempt} RETURNING *`);
-    const guard = attempt === undefined ? [] : [attempt];
+    const guard = onAttempt(attempt);
+    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)})${guard.sql} RETURNING *`);
     return this.commits.write(() => {
-      const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from, ...guard);
+      const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from, ...guard.args);
       return row ? toRecord(row as Row) : null;
     });
   }
 
   async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void> {
-    const onAttempt = attempt === undefined ? '' : ' AND attempts = ?';
-    const statement = this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')${onAttempt}`);
-    const guard = attempt === undefined ? [] : [attempt];
-    this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId, ...guard));
+    const guard = onAttempt(attempt);
+    const statement = this.statement(`UPDATE tasks SET progress = ?, progress_info = ? WHERE task_id = ? AND status IN ('running', 'paused')${guard.sql}`);
+    this.commits.write(() => statement.run(progress, jsonOrNull(info), taskId, ...guard.args));
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {

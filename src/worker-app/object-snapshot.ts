@@ -1,5 +1,3 @@
-export type Descriptors = Map<PropertyKey, PropertyDescriptor>;
-
 /**
  * An object's own properties as they were when taken, and two ways to tell
  * whether they still are.
@@ -14,7 +12,7 @@ export type Descriptors = Map<PropertyKey, PropertyDescriptor>;
  * caller when that is needed.
  */
 export class ObjectSnapshot {
-  readonly descriptors: Descriptors = new Map();
+  readonly descriptors = new Map<PropertyKey, PropertyDescriptor>();
   readonly prototype: object | null;
   private readonly enumerableCount: number;
   private readonly symbolCount: number;

@@ -37,12 +37,14 @@ const { EventEmitter } = require('node:events');
 const [workerApp, change] = process.argv.slice(1);
 const { ThreadBaseline } = require(join(workerApp, 'thread-baseline.js'));
 const baseline = new ThreadBaseline();
+const before = { prototype: Object.getPrototypeOf(globalThis), setTimeout: globalThis.setTimeout };
 new Function('EventEmitter', change)(EventEmitter);
 const spent = baseline.restore();
-console.log(JSON.stringify({ spent, leftover: Object.getOwnPropertyDescriptor(globalThis, 'leftover') ?? null }));
+const kept = Object.getPrototypeOf(globalThis) === before.prototype && globalThis.setTimeout === before.setTimeout;
+console.log(JSON.stringify({ spent, leftover: Object.getOwnPropertyDescriptor(globalThis, 'leftover') ?? null, kept }));
 `;
 
-function afterOneChange(change: string): { spent: string | null; leftover: unknown } {
+function afterOneChange(change: string): { spent: string | null; leftover: unknown; kept: boolean } {
   return JSON.parse(execFileSync(process.execPath, ['-e', AFTER_ONE_CHANGE, WORKER_APP, change], { encoding: 'utf8' }));
 }
 
@@ -71,10 +73,16 @@ describe('a handler thread between tasks', () => {
     expect(afterOneChange(change).spent).toBe(`the task changed the built-in ${builtin}`);
   });
 
-  it.each(['globalThis.leftover = 1', 'leftover = 1', 'Object.defineProperty(globalThis, "leftover", { value: 1, configurable: true })', 'globalThis.setTimeout = null'])(
+  it.each([
+    'globalThis.leftover = 1',
+    'leftover = 1',
+    'Object.defineProperty(globalThis, "leftover", { value: 1, configurable: true })',
+    'globalThis.setTimeout = null',
+    'Object.setPrototypeOf(globalThis, Object.create(Object.getPrototypeOf(globalThis)))',
+  ])(
     'puts the globals back after `%s` and serves on',
     (change) => {
-      expect(afterOneChange(change)).toEqual({ spent: null, leftover: null });
+      expect(afterOneChange(change)).toEqual({ spent: null, leftover: null, kept: true });
     },
   );
 
