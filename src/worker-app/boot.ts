@@ -1,16 +1,18 @@
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { requireWithCodeCache } from './code-cache';
 
 /**
- * Entry of a bundled worker process: runs the bundle (`main.ts` and all it
- * needs) with V8's code cache. A worker that had to compile from source
- * leaves a fresh cache behind once its control app is up, so it holds the
- * functions booting needs, and the next worker skips compiling them.
+ * Entry of a bundled worker's two threads: runs the thread's bundle (the
+ * main thread's, or the control thread's with the Nest app) with V8's code
+ * cache. A thread that had to compile from source leaves a fresh cache behind
+ * once it is warm, so the cache holds the functions booting needs, and the
+ * next worker skips compiling them.
  */
-const bundle = requireWithCodeCache(join(__dirname, 'worker.bundle.js'));
+const bundle = requireWithCodeCache(join(__dirname, isMainThread ? 'worker.bundle.js' : 'control.bundle.js'));
 
 if (bundle.cache !== 'accepted') {
-  const { controlAppUp } = bundle.exports as typeof import('./main');
-  // After `ready` is on its way: the supervisor is not kept waiting for the write.
-  void controlAppUp.then(() => setImmediate(() => bundle.saveCache()));
+  const { warm } = bundle.exports as { warm: Promise<void> };
+  // After the thread has said it is up: nobody is kept waiting for the write.
+  void warm.then(() => setImmediate(() => bundle.saveCache()));
 }

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WORKER_TOKEN_HEADER } from '../workers/worker-protocol';
 import { startControlApp } from './control-app';
 import type { WorkerToken } from './control.controller';
-import type { TaskRun } from './task-run';
-import type { WorkerHost } from './worker-host';
+import type { ControlledRun, RunControl } from './run-control';
 
 /** The control app as the supervisor sees it, over its own node:http adapter: routes, guard, Nest's error bodies. */
 describe('control app', () => {
@@ -16,17 +15,17 @@ describe('control app', () => {
     resume: jest.fn(),
     terminate: jest.fn(),
   };
-  const host = { run: run as unknown as TaskRun | null };
+  const control = { run: run as unknown as ControlledRun | null };
   let app: INestApplication;
   let base: string;
 
   beforeAll(async () => {
-    app = await startControlApp(host as unknown as WorkerHost, token);
+    app = await startControlApp(control as unknown as RunControl, token);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
   afterAll(() => app.close());
   beforeEach(() => {
-    host.run = run as unknown as TaskRun;
+    control.run = run as unknown as ControlledRun;
     token.value = TOKEN;
     jest.clearAllMocks();
   });
@@ -73,7 +72,7 @@ describe('control app', () => {
   });
 
   it('answers 409 when the worker runs no task', async () => {
-    host.run = null;
+    control.run = null;
     const response = await call('GET', '/status');
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'this worker runs no task' });

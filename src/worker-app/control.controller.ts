@@ -2,8 +2,7 @@ import { BadRequestException, ConflictException, Body, CanActivate, Controller, 
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
-import type { TaskRun } from './task-run';
-import { WorkerHost } from './worker-host';
+import { RunControl, type ControlledRun } from './run-control';
 
 export const WORKER_TOKEN = Symbol('WORKER_TOKEN');
 
@@ -33,10 +32,10 @@ export class WorkerTokenGuard implements CanActivate {
 @Controller()
 @UseGuards(WorkerTokenGuard)
 export class ControlController {
-  constructor(private readonly host: WorkerHost) {}
+  constructor(private readonly runs: RunControl) {}
 
-  private get run(): TaskRun {
-    const run = this.host.run;
+  private get run(): ControlledRun {
+    const run = this.runs.run;
     if (!run) throw new ConflictException('this worker runs no task');
     return run;
   }
@@ -49,16 +48,18 @@ export class ControlController {
   @Post('control')
   @HttpCode(200)
   async control(@Body() body: { action?: unknown }): Promise<WorkerStatus> {
-    if (body?.action === 'pause') await this.run.pause(PARK_WAIT_MS);
-    else if (body?.action === 'resume') this.run.resume();
+    const run = this.run;
+    if (body?.action === 'pause') await run.pause(PARK_WAIT_MS);
+    else if (body?.action === 'resume') run.resume();
     else throw new BadRequestException('action must be pause or resume');
-    return this.run.status();
+    return run.status();
   }
 
   @Post('terminate')
   @HttpCode(202)
   terminate(): WorkerStatus {
-    this.run.terminate();
-    return this.run.status();
+    const run = this.run;
+    run.terminate();
+    return run.status();
   }
 }

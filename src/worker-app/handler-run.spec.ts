@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HandlerRun } from './handler-run';
+import { HandlerRun, type HandlerEvent, type HandlerRunData } from './handler-run';
 import { RunFlags } from './run-flags';
-import type { HandlerRunData, HandlerToControl } from './thread-protocol';
 
 describe('HandlerRun', () => {
   let dir: string;
@@ -15,9 +14,9 @@ describe('HandlerRun', () => {
     writeFileSync(file, source);
     return file;
   };
-  const runData = (module: string, flags: RunFlags, input: Record<string, unknown> = {}): HandlerRunData => ({ module, input, flags: flags.buffer, maxResultBytes: 1024 });
+  const runData = (module: string, input: Record<string, unknown> = {}): HandlerRunData => ({ module, input, maxResultBytes: 1024 });
 
-  it("fires the handler's signal when the abort was requested before its run arrived", async () => {
+  it("fires the handler's signal when the abort was requested before the handler could listen", async () => {
     // A handler that only listens to its signal and never reaches a checkpoint.
     const module = handler(
       'listens',
@@ -29,15 +28,15 @@ describe('HandlerRun', () => {
     const flags = new RunFlags();
     flags.requestAbort();
     const marker = join(dir, 'marker');
-    const outcome = await new HandlerRun(runData(module, flags, { marker }), () => {}).execute();
+    const outcome = await new HandlerRun(runData(module, { marker }), flags, () => {}).execute();
     expect(outcome).toEqual({ type: 'aborted' });
     expect(readFileSync(marker, 'utf8')).toBe('cleaned up');
   });
 
   it('runs a handler to its result when nothing was requested', async () => {
     const module = handler('answers', `module.exports = { run: (input) => ({ doubled: input.n * 2 }) };`);
-    const posted: HandlerToControl[] = [];
-    const outcome = await new HandlerRun(runData(module, new RunFlags(), { n: 21 }), (m) => posted.push(m)).execute();
+    const posted: HandlerEvent[] = [];
+    const outcome = await new HandlerRun(runData(module, { n: 21 }), new RunFlags(), (m) => posted.push(m)).execute();
     expect(outcome).toEqual({ type: 'result', result: { doubled: 42 } });
     expect(posted).toEqual([]);
     expect(existsSync(join(dir, 'marker'))).toBe(false);
@@ -45,7 +44,7 @@ describe('HandlerRun', () => {
 
   it('refuses a result over the size limit', async () => {
     const module = handler('large', `module.exports = { run: () => 'x'.repeat(2048) };`);
-    const outcome = await new HandlerRun(runData(module, new RunFlags()), () => {}).execute();
+    const outcome = await new HandlerRun(runData(module), new RunFlags(), () => {}).execute();
     expect(outcome).toMatchObject({ type: 'error', code: 'RESULT_TOO_LARGE' });
   });
 });

@@ -1,28 +1,45 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskContext } from '../task-types/task-type';
 import { loadTaskHandler } from './load-task-handler';
-import { RunFlags } from './run-flags';
-import type { HandlerOutcome, HandlerRunData, HandlerToControl } from './thread-protocol';
+import type { RunFlags } from './run-flags';
 
-/** Progress reaches the control thread at most this often; the last value is never lost. */
+/** What the worker needs to run one task's handler. */
+export interface HandlerRunData {
+  module: string;
+  input: Record<string, unknown>;
+  maxResultBytes: number;
+}
+
+/** What a handler does while it runs, for the supervisor (and its progress for the control thread). */
+export type HandlerEvent =
+  | { type: 'progress'; progress: number; info: Record<string, unknown> | null }
+  | { type: 'parked' }
+  | { type: 'unparked' }
+  | { type: 'log'; message: string };
+
+/** How a task's handler ended. */
+export type HandlerOutcome =
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'aborted' };
+
+/** Progress leaves the handler at most this often; the last value is never lost. */
 const PROGRESS_EVERY_MS = 50;
 const SLEEP_SLICE_MS = 50;
 
-/** One task's handler inside the handler thread: its context, its checkpoints, and its outcome. */
+/** One task's handler: its context, its checkpoints, and its outcome. */
 export class HandlerRun {
-  private readonly flags: RunFlags;
   private readonly abortController = new AbortController();
-  private pendingProgress: HandlerToControl | null = null;
+  private pendingProgress: HandlerEvent | null = null;
   private lastProgressAt = 0;
   /** Sends a held-back value once the handler yields, so a task that reports and then waits is not shown stale. */
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly data: HandlerRunData,
-    private readonly post: (message: HandlerToControl) => void,
-  ) {
-    this.flags = new RunFlags(data.flags);
-  }
+    private readonly flags: RunFlags,
+    private readonly post: (event: HandlerEvent) => void,
+  ) {}
 
   abort(): void {
     if (!this.abortController.signal.aborted) this.abortController.abort();
@@ -33,8 +50,7 @@ export class HandlerRun {
     try {
       const run = loadTaskHandler(this.data.module);
       const pending = run(this.data.input, this.context());
-      // Terminated before its handler started: the abort message may have come before the run (the worker
-      // holds a run while the thread is put back), so the handler's signal fires now, once it can listen.
+      // Terminated before its handler could listen (while its module loaded): the signal fires now.
       if (this.flags.abortRequested) this.abort();
       const result = await pending;
       this.flushProgress();

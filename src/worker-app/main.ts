@@ -1,47 +1,113 @@
+import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseSupervisorMessage, type WorkerMessage } from '../workers/worker-protocol';
+import { keepCompiledModules } from './compiled-modules';
+import type { ControlThreadData, ControlToMain, MainToControl } from './control-thread-protocol';
+import { RunBoard } from './run-board';
+import { RunFlags } from './run-flags';
+import { ThreadBaseline } from './thread-baseline';
+import { TimerLedger } from './timer-ledger';
 import { WorkerHost } from './worker-host';
-import type { WorkerToken } from './control.controller';
 
 /**
- * Entry of a worker process. It boots its control app on an OS-chosen
- * loopback port, reports `ready` once the supervisor has sent its token, and
- * then runs the tasks it is given, one at a time, until it is told to go
- * (IPC disconnect) or killed.
+ * Entry of a worker process. Its main thread runs the tasks it is given, one
+ * at a time; a control thread serves the control app. Once that listens and
+ * the supervisor's token is in, the worker reports `ready`, and serves until
+ * it is told to go (IPC disconnect) or killed.
  */
+
+/** `npm run build` bundles the control thread too, and `boot.js` runs whichever bundle its thread needs. */
+const CONTROL_ENTRY = existsSync(join(__dirname, 'control.bundle.js')) ? join(__dirname, 'boot.js') : join(__dirname, 'control-thread.js');
 
 function send(message: WorkerMessage, then?: () => void): void {
   if (!process.connected) return process.exit(1);
   process.send!(message, undefined, {}, (error) => (error ? process.exit(1) : then?.()));
 }
 
+// Before anything a task loads: its timers are recorded, and its modules compiled once.
+const timers = new TimerLedger();
+timers.install();
+keepCompiledModules();
+
+const board = new RunBoard();
+const flags = new RunFlags();
+const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer };
+const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData });
+const toControl = (message: MainToControl) => controlThread.postMessage(message);
+const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers });
+let nice = 0;
+let ready = false;
+let markWarm!: () => void;
+/** Resolves once `ready` is on its way; a worker that fails to boot exits instead. */
+export const warm = new Promise<void>((resolve) => (markWarm = resolve));
+
 // Without its supervisor a worker has no purpose: leave no orphan behind.
 process.on('disconnect', () => process.exit(0));
-
-const host = new WorkerHost((message) => send(message));
-const token: WorkerToken = { value: null };
-let started: Promise<number> | null = null;
-let markControlAppUp!: () => void;
-/** Resolves once the control app listens and `ready` is on its way; a worker that fails to boot exits instead. */
-export const controlAppUp = new Promise<void>((resolve) => (markControlAppUp = resolve));
+process.on('uncaughtException', (error) => send(host.crashed(error), () => process.exit(1)));
+// A handler that calls process.exit: the supervisor hears why, as a thread's exit used to tell. The write is synchronous.
+process.on('exit', (code) => {
+  const outcome = host.exiting(code);
+  if (outcome && process.connected) process.send!(outcome);
+});
 
 process.on('message', (raw) => {
   const message = parseSupervisorMessage(raw);
-  if (message?.type === 'boot' && !token.value) {
-    token.value = message.token;
-    host.handlerNice = message.nice;
-    started!.then(
-      (port) => {
-        host.prepare();
-        send({ type: 'ready', port });
-        markControlAppUp();
-      },
-      (error) => send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: String(error?.message ?? error) } }, () => process.exit(1)),
-    );
+  if (message?.type === 'boot' && !ready) {
+    nice = message.nice;
+    toControl({ type: 'token', token: message.token });
   }
-  if (message?.type === 'start' && token.value) host.start(message.task);
+  if (message?.type === 'start' && ready) host.start(message.task);
 });
 
+controlThread.on('message', (message: ControlToMain) => {
+  switch (message?.type) {
+    case 'listening':
+      return becomeReady(message.port);
+    case 'boot_failed':
+      return bootFailed(message.message);
+    case 'abort':
+      return host.abort();
+  }
+});
+controlThread.on('error', (error) => controlLost(error.message));
+controlThread.on('exit', (code) => controlLost(`it exited with code ${code}`));
+controlThread.unref();
+
+function becomeReady(port: number): void {
+  const niceRefused = lowerOwnPriority(nice);
+  if (niceRefused) send({ type: 'log', message: `WORKER_NICE=${nice} could not be applied (${niceRefused}); handlers run at the service's priority` });
+  // Taken once this worker's own modules, listeners and thread are in place: that much every task may share.
+  host.prepare(new ThreadBaseline());
+  ready = true;
+  send({ type: 'ready', port });
+  markWarm();
+}
+
+function bootFailed(reason: string): void {
+  send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: reason } }, () => process.exit(1));
+}
+
+/** A worker nobody can pause or terminate must not run tasks. */
+function controlLost(reason: string): void {
+  if (!ready) return bootFailed(`control thread lost: ${reason}`);
+  send({ type: 'log', message: `control thread lost: ${reason}` }, () => process.exit(1));
+}
+
+/**
+ * Linux keeps a nice value per thread, and `setPriority` without a pid sets
+ * the calling thread's: handlers give way to the API and to the control
+ * thread, started before at the service's priority, when tasks use every
+ * core. Returns why it could not.
+ */
+function lowerOwnPriority(value: number): string | null {
+  try {
+    setPriority(value);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 send({ type: 'online' });
-// Booting does not wait for the token: it only has to be there before the first request is let in.
-const { bootControlApp } = require('./control-app') as typeof import('./control-app');
-started = bootControlApp(host, token);

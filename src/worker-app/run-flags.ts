@@ -1,11 +1,14 @@
 /**
  * Pause and abort requests shared between the worker's control thread and the
- * handler thread. Shared memory, not messages: a handler that spins the CPU
- * never reads its message queue, but it does reach checkpoints.
+ * thread that runs the handler, and whether the handler is parked. Shared
+ * memory, not messages: a handler that spins the CPU never reads its message
+ * queue, but it does reach checkpoints, and the control thread can answer
+ * while the handler's thread is blocked.
  */
 const PAUSE = 0;
 const ABORT = 1;
-const SLOTS = 2;
+const PARKED = 2;
+const SLOTS = 3;
 
 export class RunFlags {
   private readonly cells: Int32Array;
@@ -20,6 +23,15 @@ export class RunFlags {
 
   get abortRequested(): boolean {
     return Atomics.load(this.cells, ABORT) === 1;
+  }
+
+  get parked(): boolean {
+    return Atomics.load(this.cells, PARKED) === 1;
+  }
+
+  /** Handler side, as a task begins: nothing is requested of it yet. */
+  clear(): void {
+    for (let slot = 0; slot < SLOTS; slot++) Atomics.store(this.cells, slot, 0);
   }
 
   requestPause(): void {
@@ -37,8 +49,22 @@ export class RunFlags {
     Atomics.notify(this.cells, PAUSE);
   }
 
-  /** Blocks the calling (handler) thread while a pause is requested and no abort is. */
+  /** Blocks the calling (handler) thread while a pause is requested and no abort is; the control thread sees it parked. */
   waitWhilePaused(): void {
+    this.setParked(1);
     while (this.pauseRequested && !this.abortRequested) Atomics.wait(this.cells, PAUSE, 1);
+    this.setParked(0);
+  }
+
+  /** Control side: resolves true once the handler is parked, false if it is not within `waitMs`. */
+  async whenParked(waitMs: number): Promise<boolean> {
+    const wait = Atomics.waitAsync(this.cells, PARKED, 0, waitMs);
+    if (wait.async) await wait.value;
+    return this.parked;
+  }
+
+  private setParked(value: 0 | 1): void {
+    Atomics.store(this.cells, PARKED, value);
+    Atomics.notify(this.cells, PARKED);
   }
 }

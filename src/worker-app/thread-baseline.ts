@@ -3,12 +3,13 @@ import { DefineWatch } from './define-watch';
 import { ObjectSnapshot, sameDescriptor } from './object-snapshot';
 
 /**
- * What a handler thread looks like before its first task. After each task,
- * what can be put back is put back (its modules leave the require cache, its
- * globals and environment variables are undone), so the next task's handler
- * starts fresh. What cannot be put back (open sockets and other handles,
- * changed built-ins, process listeners) is reported, and the thread is
- * replaced instead of reused. Timers are cleared before, by the TimerLedger.
+ * What the thread that runs handlers (a worker's main thread) looks like
+ * before its first task. After each task, what can be put back is put back
+ * (its modules leave the require cache, its globals and environment variables
+ * are undone), so the next task's handler starts fresh. What cannot be put
+ * back (open sockets and other handles, changed built-ins, process listeners)
+ * is reported, and the process is replaced instead of reused. Timers are
+ * cleared before, by the TimerLedger.
  */
 
 /**
@@ -36,7 +37,7 @@ export class ThreadBaseline {
   private readonly envGuard = this.guardEnv();
   private envWritten = false;
   private readonly intrinsics = INTRINSICS.map((target) => new ObjectSnapshot(target));
-  private readonly resources = process.getActiveResourcesInfo().length;
+  private readonly resources = openResources().length;
   private readonly processEvents = listenerCounts();
 
   /** Undoes what the last task changed; returns why the thread cannot serve again, or null when it can. */
@@ -107,7 +108,7 @@ export class ThreadBaseline {
   }
 
   private leftResources(): string | null {
-    const now = process.getActiveResourcesInfo();
+    const now = openResources();
     return now.length > this.resources ? `the task left ${now.join(', ')} open` : null;
   }
 
@@ -116,6 +117,15 @@ export class ThreadBaseline {
     const changed = now.size !== this.processEvents.size || [...now].some(([event, count]) => this.processEvents.get(event) !== count);
     return changed ? 'the task left process listeners behind' : null;
   }
+}
+
+/**
+ * Without the worker's own IPC writes still in flight (a message the
+ * supervisor has yet to read): those end by themselves. A task's own pending
+ * socket write comes with its socket, which is counted.
+ */
+function openResources(): string[] {
+  return process.getActiveResourcesInfo().filter((resource) => resource !== 'WriteWrap');
 }
 
 function listenerCounts(): Map<string | symbol, number> {

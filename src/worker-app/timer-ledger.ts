@@ -5,12 +5,14 @@ type TimerFactory = (callback: (...args: any[]) => void, ...rest: any[]) => Node
 /**
  * The timeouts and intervals a task creates, so that the ones it leaves
  * behind can be cleared when it ends, `unref()`ed ones included (Node lists
- * those nowhere). Installed once in the handler thread, before anything a
+ * those nowhere). Installed once in the worker, before anything a
  * task loads: `setTimeout` and `setInterval`, global and from `node:timers`,
  * become recording versions of themselves.
  */
 export class TimerLedger {
   private readonly live = new Set<NodeJS.Timeout>();
+  /** Node's own, taken before `install` replaces it. */
+  private readonly unrecordedTimeout = timers.setTimeout;
 
   install(): void {
     const setTimeoutRecorded = this.recording(timers.setTimeout as TimerFactory, true);
@@ -19,6 +21,11 @@ export class TimerLedger {
       target.setTimeout = setTimeoutRecorded;
       target.setInterval = setIntervalRecorded;
     }
+  }
+
+  /** A timer of the worker's own: never recorded, never cleared with a task's, and it keeps no process alive. */
+  schedule(callback: () => void, ms: number): NodeJS.Timeout {
+    return this.unrecordedTimeout(callback, ms).unref();
   }
 
   /** Clears every timer still pending. */

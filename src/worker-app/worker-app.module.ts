@@ -1,16 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ControlController, WORKER_TOKEN, WorkerTokenGuard, type WorkerToken } from './control.controller';
-import { WorkerHost } from './worker-host';
+import { RunControl } from './run-control';
 
 /** The worker's control micro-app: one controller, nothing of the API's module graph. */
 @Module({})
 export class WorkerAppModule {
-  static forHost(host: WorkerHost, token: WorkerToken): DynamicModule {
+  static forRun(control: RunControl, token: WorkerToken): DynamicModule {
     return {
       module: WorkerAppModule,
       controllers: [ControlController],
       providers: [
-        { provide: WorkerHost, useValue: host },
+        { provide: RunControl, useValue: control },
         { provide: WORKER_TOKEN, useValue: token },
         WorkerTokenGuard,
       ],

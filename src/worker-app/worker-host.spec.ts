@@ -1,150 +1,114 @@
-import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
-import type { ControlToHandler, HandlerThreadData, HandlerToControl } from './thread-protocol';
-import { ThreadReadiness } from './thread-readiness';
+import type { MainToControl } from './control-thread-protocol';
+import { RunBoard } from './run-board';
+import { RunFlags } from './run-flags';
 import { WorkerHost } from './worker-host';
 
-/** Stands in for a handler thread: what it is sent, and what it says back when the test makes it. */
-class MockThread extends EventEmitter {
-  static started: MockThread[] = [];
-  readonly posted: ControlToHandler[] = [];
-  terminated = false;
-  private readonly readiness: ThreadReadiness;
-
-  constructor(data: HandlerThreadData) {
-    super();
-    this.readiness = new ThreadReadiness(data.readiness);
-    MockThread.started.push(this);
-  }
-
-  /** As the real thread does once a task's leftovers are undone. */
-  putBack(): void {
-    this.readiness.markClean();
-  }
-
-  postMessage(message: ControlToHandler): void {
-    this.posted.push(message);
-  }
-
-  terminate(): Promise<number> {
-    this.terminated = true;
-    return Promise.resolve(1);
-  }
-
-  unref(): void {}
-
-  say(message: HandlerToControl): void {
-    this.emit('message', message);
-  }
-
-  get runs(): string[] {
-    return this.posted.filter((m) => m.type === 'run').map((m) => (m.type === 'run' ? String(m.data.input.n) : ''));
-  }
-}
-
-// The factory runs before this file's classes exist; the thread is made when the host asks for one.
-jest.mock('node:worker_threads', () => ({
-  Worker: jest.fn((_file: string, options: { workerData: HandlerThreadData }) => new MockThread(options.workerData)),
-}));
-
-/** A wait on shared memory settles through the event loop, after the turn that released it. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
-const task = (n: number): TaskAssignment => ({ task_id: `t${n}`, task_type: 'noop', task_data: { n }, module: '/handler.js', max_result_bytes: 1024 });
-const result = (value: unknown): HandlerToControl => ({ type: 'outcome', outcome: { type: 'result', result: value } });
-
+/** Real handler modules in a temporary folder; the baseline and the timer ledger are stand-ins (they reshape the whole process). */
 describe('WorkerHost', () => {
+  let dir: string;
   let reports: WorkerMessage[];
+  let toControl: MainToControl[];
+  let board: RunBoard;
+  let flags: RunFlags;
+  let baseline: { restore: jest.Mock<string | null, []> };
+  let timers: { clearAll: jest.Mock; schedule: jest.Mock };
   let host: WorkerHost;
+
   beforeEach(() => {
-    MockThread.started = [];
+    dir = mkdtempSync(join(tmpdir(), 'worker-host-'));
     reports = [];
-    host = new WorkerHost((message) => reports.push(message));
-    host.prepare();
+    toControl = [];
+    board = new RunBoard();
+    flags = new RunFlags();
+    baseline = { restore: jest.fn(() => null) };
+    timers = { clearAll: jest.fn(), schedule: jest.fn(() => setTimeout(() => {}, 0)) };
+    host = new WorkerHost({ report: (m) => reports.push(m), toControl: (m) => toControl.push(m), board, flags, timers });
+    host.prepare(baseline);
   });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports the outcome at once, and holds the next run until the thread is put back', async () => {
-    const thread = MockThread.started[0];
-    host.start(task(1));
-    await settle();
-    expect(thread.runs).toEqual(['1']);
-
-    thread.say(result('one'));
-    expect(reports).toEqual([expect.objectContaining({ type: 'completed', result: 'one' })]);
-    host.start(task(2));
-    await settle();
-    expect(thread.runs).toEqual(['1']);
-
-    thread.putBack();
-    await settle();
-    expect(thread.runs).toEqual(['1', '2']);
-    expect(MockThread.started).toHaveLength(1);
-  });
-
-  it('hands the next run over at once when the thread was put back before it came', async () => {
-    const thread = MockThread.started[0];
-    host.start(task(1));
-    await settle();
-    thread.say(result('one'));
-    thread.putBack();
-    host.start(task(2));
-    await Promise.resolve();
-    expect(thread.runs).toEqual(['1', '2']);
-  });
-
-  /** Task 1 runs and completes; task 2 arrives before the thread has said whether it is clean. Returns that thread. */
-  async function nextTaskWhileRestoring(): Promise<MockThread> {
-    const first = MockThread.started[0];
-    host.start(task(1));
-    await settle();
-    first.say(result('one'));
-    host.start(task(2));
-    return first;
+  let modules = 0;
+  function task(source: string, input: Record<string, unknown> = {}): TaskAssignment {
+    const module = join(dir, `handler-${++modules}.js`);
+    writeFileSync(module, source);
+    return { task_id: `t${modules}`, task_type: 'fixture', task_data: input, module, max_result_bytes: 1024 };
   }
+  const outcome = () => waitFor(() => reports.find((r) => ['completed', 'failed', 'aborted'].includes(r.type)));
 
-  it('gives a held run to a fresh thread when the last task left its thread spent, and logs why', async () => {
-    const first = await nextTaskWhileRestoring();
-    first.say({ type: 'spent', reason: 'the task left process listeners behind' });
-    await settle();
+  it('runs a task, shows it on the board while it runs, puts the process back, then reports the outcome', async () => {
+    const assignment = task(`module.exports = { run: async (input, ctx) => { ctx.progress(40, { step: 1 }); await ctx.sleep(20); return input.n * 2; } };`, { n: 21 });
+    host.start(assignment);
+    expect(board.read()).toMatchObject({ task_id: assignment.task_id, task_type: 'fixture', run: 1 });
+    expect(host.busy).toBe(true);
 
-    expect(first.terminated).toBe(true);
-    expect(first.runs).toEqual(['1']);
-    expect(MockThread.started).toHaveLength(2);
-    expect(MockThread.started[1].runs).toEqual(['2']);
-    expect(reports).toContainEqual({ type: 'log', message: 'handler thread replaced: the task left process listeners behind (after task t1)' });
+    expect(await outcome()).toEqual({ type: 'completed', result: 42, peak_rss_bytes: expect.any(Number), spent: null });
+    expect(reports[0]).toEqual({ type: 'progress', progress: 40, info: { step: 1 } });
+    expect(toControl).toEqual([{ type: 'progress', run: 1, progress: 40, info: { step: 1 } }]);
+    expect(timers.clearAll).toHaveBeenCalled();
+    expect(baseline.restore).toHaveBeenCalledTimes(1);
+    expect(board.read()).toBeNull();
+    expect(host.busy).toBe(false);
+    // The idle collection is the worker's own timer, armed once the task is done.
+    expect(timers.schedule).toHaveBeenCalledWith(expect.any(Function), 5000);
   });
 
-  it('drops the thread of a failed task, and boots one should the process serve again', async () => {
-    const first = MockThread.started[0];
-    host.start(task(1));
-    await settle();
-    first.say({ type: 'outcome', outcome: { type: 'error', code: 'HANDLER_ERROR', message: 'boom' } });
-    expect(first.terminated).toBe(true);
-    expect(reports).toEqual([{ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } }]);
-
-    host.start(task(2));
-    await settle();
-    expect(MockThread.started).toHaveLength(2);
-    expect(MockThread.started[1].runs).toEqual(['2']);
+  it('says in the outcome why the process cannot serve again, and arms nothing for an idle time it will not have', async () => {
+    baseline.restore.mockReturnValue('the task left TCPSocketWrap open');
+    host.start(task(`module.exports = { run: () => 'done' };`));
+    expect(await outcome()).toMatchObject({ type: 'completed', result: 'done', spent: 'the task left TCPSocketWrap open' });
+    expect(timers.schedule).not.toHaveBeenCalled();
   });
 
-  it.each([
-    ['exits', (thread: MockThread) => thread.emit('exit', 1)],
-    ['throws, then exits', (thread: MockThread) => (thread.emit('error', new Error('thrown while put back')), thread.emit('exit', 1))],
-  ])('gives a held run to a fresh thread when the thread %s before it is put back, without failing the run', async (_how, die) => {
-    const first = await nextTaskWhileRestoring();
-    die(first);
-    await settle();
-
-    expect(MockThread.started).toHaveLength(2);
-    expect(MockThread.started[1].runs).toEqual(['2']);
-    expect(reports.map((r) => r.type)).toEqual(['completed']);
+  it('reports a failed task without putting the process back: it is recycled', async () => {
+    host.start(task(`module.exports = { run: () => { throw new Error('boom'); } };`));
+    expect(await outcome()).toEqual({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
+    expect(baseline.restore).not.toHaveBeenCalled();
+    expect(board.read()).toBeNull();
   });
 
-  it('fails the running task when its thread dies under it', async () => {
-    const first = MockThread.started[0];
-    host.start(task(1));
-    await settle();
-    first.emit('exit', 7);
-    expect(reports).toEqual([{ type: 'failed', error: { code: 'HANDLER_EXITED', message: 'handler exited (code 7) without a result' } }]);
+  it('ignores a start while a task runs, and any start before it is prepared', async () => {
+    const slow = task(`module.exports = { run: (input, ctx) => ctx.sleep(30).then(() => 'first') };`);
+    host.start(slow);
+    host.start(task(`module.exports = { run: () => 'second' };`));
+    expect(await outcome()).toMatchObject({ result: 'first' });
+    expect(reports.filter((r) => r.type === 'completed')).toHaveLength(1);
+
+    const unprepared = new WorkerHost({ report: (m) => reports.push(m), toControl: () => {}, board, flags, timers });
+    unprepared.start(task(`module.exports = { run: () => 'never' };`));
+    expect(unprepared.busy).toBe(false);
+  });
+
+  it('fires the handler signal on abort, and clears the flags a new task begins with', async () => {
+    flags.requestPause();
+    const assignment = task(`module.exports = { run: (input, ctx) => new Promise((resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))) };`);
+    host.start(assignment);
+    expect(flags.pauseRequested).toBe(false);
+    flags.requestAbort();
+    host.abort();
+    expect(await outcome()).toEqual({ type: 'aborted' });
+  });
+
+  it('turns an exit or an uncaught error during a task into its outcome, once', async () => {
+    expect(host.exiting(0)).toBeNull();
+    host.start(task(`module.exports = { run: (input, ctx) => ctx.sleep(30).then(() => 'late') };`));
+    expect(host.exiting(3)).toEqual({ type: 'failed', error: { code: 'HANDLER_EXITED', message: 'handler exited (code 3) without a result' } });
+    expect(host.crashed(new Error('thrown from a timer'))).toEqual({ type: 'failed', error: { code: 'HANDLER_CRASHED', message: 'thrown from a timer' } });
+    // The run's own end, later, reports nothing more: the process is on its way out.
+    await waitFor(() => !host.busy || undefined);
+    expect(reports).toEqual([]);
   });
 });
+
+async function waitFor<T>(probe: () => T | undefined, ms = 2000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

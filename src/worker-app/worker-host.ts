@@ -1,146 +1,126 @@
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
-import { TaskRun } from './task-run';
-import type { HandlerThreadData, HandlerToControl } from './thread-protocol';
-import { ThreadReadiness } from './thread-readiness';
+import type { MainToControl } from './control-thread-protocol';
+import { HandlerRun, type HandlerEvent, type HandlerOutcome } from './handler-run';
+import type { RunBoard } from './run-board';
+import type { RunFlags } from './run-flags';
 
-const HANDLER_THREAD = join(__dirname, 'handler-thread.js');
-const OUTCOMES = new Set<WorkerMessage['type']>(['completed', 'failed', 'aborted']);
 /**
- * A thread that has served tasks holds on to the heap they grew; once the
- * worker has been idle this long it is swapped for a fresh one, which gives
- * that memory back (a thread costs a few tens of ms of CPU to start).
+ * Once a worker has been idle this long, a full collection hands back the
+ * heap pages its tasks grew: V8 keeps them, idle or not.
  */
-const REFRESH_IDLE_THREAD_MS = 5000;
+const COLLECT_WHEN_IDLE_MS = 5000;
+
+/** Puts the process back as it was before its first task; says why it cannot, or null (ThreadBaseline). */
+export interface ProcessBaseline {
+  restore(): string | null;
+}
+
+export interface WorkerHostDeps {
+  report: (message: WorkerMessage) => void;
+  toControl: (message: MainToControl) => void;
+  board: RunBoard;
+  flags: RunFlags;
+  /** Clears the timers the last task left (TimerLedger); `schedule` arms one of the worker's own. */
+  timers: { clearAll(): void; schedule(callback: () => void, ms: number): NodeJS.Timeout };
+}
 
 /**
- * The tasks of one worker process, one at a time, each in the process's
- * handler thread so this thread (and the control server on it) stays free.
- * The thread serves task after task while it comes back clean; one that a
- * task has left unclean, or that failed, is replaced before the next task.
- * The worker reports a task's outcome as soon as the handler returns: the
- * thread is put back while the supervisor records the outcome, and the next
- * task waits only if it arrives before that is done (see ThreadReadiness).
+ * The tasks of one worker process, one at a time, each run in this, the
+ * process's main thread: the control server has a thread of its own, so it
+ * answers while a handler holds this one. After each completed task the
+ * process is put back to how it was before its first; when it cannot be, the
+ * outcome says so and the pool replaces the process instead of reusing it.
  */
 export class WorkerHost {
-  private current: TaskRun | null = null;
-  private thread: Worker | null = null;
-  private readiness = new ThreadReadiness();
-  /** The task whose thread is being put back, for the log should it be replaced. */
-  private restoringAfter: string | null = null;
-  /** Whether the thread has run a task since it started. */
-  private used = false;
-  private refreshTimer: NodeJS.Timeout | null = null;
-  private niceRefusalReported = false;
-  /** WORKER_NICE, for the handler threads only: this thread, with the control server, keeps the service's priority. */
-  handlerNice = 0;
+  private current: HandlerRun | null = null;
+  private run = 0;
+  private reported = false;
+  private baseline: ProcessBaseline | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly report: (message: WorkerMessage) => void) {}
+  constructor(private readonly deps: WorkerHostDeps) {}
 
-  /** Boots the handler thread; called once the control app is up, so the two do not compete for the CPU. */
-  prepare(): void {
-    if (!this.thread) this.startThread();
+  /** Takes the baseline once the worker's own set-up is done: that much every task may share. */
+  prepare(baseline: ProcessBaseline): void {
+    this.baseline = baseline;
   }
 
-  /** The task running now, if any. */
-  get run(): TaskRun | null {
-    return this.current;
+  get busy(): boolean {
+    return this.current !== null;
   }
 
   start(task: TaskAssignment): void {
-    if (this.current) return;
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    const run = new TaskRun(task, (message) => this.thread?.postMessage(message), (message) => {
-      this.report(message);
-      if (OUTCOMES.has(message.type)) this.retire(message.type === 'completed');
-    });
+    if (this.current || !this.baseline) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const { board, flags } = this.deps;
+    flags.clear();
+    this.run = board.begin(task);
+    this.reported = false;
+    const run = new HandlerRun({ module: task.module, input: task.task_data, maxResultBytes: task.max_result_bytes }, flags, (event) => this.onEvent(event));
     this.current = run;
-    // Mostly clean already: the run goes on in this turn, with no wait and no message.
-    void this.readiness.whenClean().then(() => {
-      if (this.current !== run) return;
-      this.prepare();
-      this.used = true;
-      this.readiness.markBusy();
-      run.run();
-    });
+    // Once the callbacks the task left for this turn have run, so that what it changed is all there to undo.
+    void run.execute().then((outcome) => setImmediate(() => this.settle(outcome)));
   }
 
-  /** After a task's outcome, which told the supervisor the worker is free for the next task. */
-  private retire(completed: boolean): void {
+  /** Terminate, from the control thread: fires the handler's AbortSignal. */
+  abort(): void {
+    this.current?.abort();
+  }
+
+  /** An error nothing caught, thrown by the handler's code (or this worker's): the process cannot be trusted. */
+  crashed(error: unknown): WorkerMessage {
+    return this.last({ type: 'failed', error: { code: 'HANDLER_CRASHED', message: error instanceof Error ? error.message : String(error) } });
+  }
+
+  /** The process is exiting, with a task still running: a handler called process.exit. */
+  exiting(code: number): WorkerMessage | null {
+    return this.current && !this.reported ? this.last({ type: 'failed', error: { code: 'HANDLER_EXITED', message: `handler exited (code ${code}) without a result` } }) : null;
+  }
+
+  private last(outcome: WorkerMessage): WorkerMessage {
+    this.reported = true;
+    return outcome;
+  }
+
+  private onEvent(event: HandlerEvent): void {
+    switch (event.type) {
+      case 'progress':
+        this.deps.toControl({ type: 'progress', run: this.run, progress: event.progress, info: event.info });
+        return this.deps.report(event);
+      case 'parked':
+        return this.deps.report({ type: 'paused' });
+      case 'unparked':
+        return this.deps.report({ type: 'resumed' });
+      case 'log':
+        return this.deps.report(event);
+    }
+  }
+
+  private settle(outcome: HandlerOutcome): void {
+    this.deps.timers.clearAll();
+    // A failed or aborted task's process is recycled: there is nothing to put back.
+    const spent = outcome.type === 'result' ? this.baseline!.restore() : null;
+    this.deps.board.end();
     this.current = null;
-    if (!completed) {
-      // The supervisor recycles a process whose task failed: a thread started now, or refreshed
-      // later, would die unused. Should the process serve again after all, `start` boots one.
-      this.dropThread();
-      return;
-    }
-    this.refreshTimer = setTimeout(() => this.refreshIdleThread(), REFRESH_IDLE_THREAD_MS);
-    this.refreshTimer.unref();
+    if (this.reported) return;
+    this.reported = true;
+    this.deps.report(toWorkerOutcome(outcome, spent));
+    if (outcome.type === 'result' && !spent) this.idleTimer = this.deps.timers.schedule(() => collectGarbage(), COLLECT_WHEN_IDLE_MS);
   }
+}
 
-  private refreshIdleThread(): void {
-    if (this.current || !this.used) return;
-    this.dropThread();
-    this.startThread();
-    // V8 keeps the heap pages thousands of tasks' messages grew, idle or not; a full collection now hands them back.
-    (globalThis as { gc?: () => void }).gc?.();
+function toWorkerOutcome(outcome: HandlerOutcome, spent: string | null): WorkerMessage {
+  switch (outcome.type) {
+    case 'result':
+      return { type: 'completed', result: outcome.result, peak_rss_bytes: process.resourceUsage().maxRSS * 1024, spent };
+    case 'error':
+      return { type: 'failed', error: { code: outcome.code, message: outcome.message } };
+    case 'aborted':
+      return { type: 'aborted' };
   }
+}
 
-  /** Stops the thread without it counting as lost: its exit is no longer watched. */
-  private dropThread(): void {
-    const thread = this.thread;
-    this.forgetThread();
-    thread?.terminate().catch(() => {});
-  }
-
-  /** A run waiting for the old thread to be put back goes on, to the next thread. */
-  private forgetThread(): void {
-    this.thread = null;
-    const waiting = this.readiness;
-    this.readiness = new ThreadReadiness();
-    waiting.markClean();
-  }
-
-  private startThread(): void {
-    const data: HandlerThreadData = { nice: this.handlerNice, readiness: this.readiness.buffer };
-    const thread = new Worker(HANDLER_THREAD, { workerData: data });
-    this.thread = thread;
-    this.used = false;
-    thread.on('message', (message: HandlerToControl) => {
-      if (thread === this.thread) this.onThreadMessage(message);
-    });
-    thread.on('error', (error) => {
-      if (thread === this.thread && this.current?.started) this.current.threadLost(error, 1);
-    });
-    thread.on('exit', (code) => {
-      if (thread !== this.thread) return;
-      this.forgetThread();
-      // A task still waiting for the thread takes the fresh one.
-      if (this.current?.started) this.current.threadLost(null, code);
-      else this.startThread();
-    });
-    thread.unref();
-  }
-
-  private onThreadMessage(message: HandlerToControl): void {
-    switch (message.type) {
-      case 'standby':
-        if (message.nice_refused && !this.niceRefusalReported) {
-          this.niceRefusalReported = true;
-          this.report({ type: 'log', message: `WORKER_NICE=${this.handlerNice} could not be applied (${message.nice_refused}); handlers run at the service's priority` });
-        }
-        return;
-      case 'outcome':
-        this.restoringAfter = this.current?.task.task_id ?? null;
-        return this.current?.onHandlerMessage(message);
-      case 'spent':
-        // Replaced at once, so the next task finds a fresh thread booted.
-        this.report({ type: 'log', message: `handler thread replaced: ${message.reason} (after task ${this.restoringAfter})` });
-        this.dropThread();
-        return this.startThread();
-      default:
-        this.current?.onHandlerMessage(message);
-    }
-  }
+/** `--expose-gc` is set on workers; without it (a worker started by hand) there is nothing to do. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }

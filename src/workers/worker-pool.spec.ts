@@ -101,13 +101,25 @@ describe('WorkerPool', () => {
     const p = pool({ WORKER_POOL_MIN: '0', WORKER_MAX_RSS_MB: '100' });
     const lean = p.acquire(task());
     boot(children[0], 41000);
-    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 99 * 1024 * 1024 });
+    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 99 * 1024 * 1024, spent: null });
     p.release(lean, true);
     expect(children[0].killedWith).toBeNull();
     expect(p.acquire(task())).toBe(lean);
-    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 101 * 1024 * 1024 });
+    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 101 * 1024 * 1024, spent: null });
     p.release(lean, true);
     expect(children[0].killedWith).toBe('SIGKILL');
+    await p.shutdown();
+  });
+
+  it('replaces a child whose last task left it spent, and says why', async () => {
+    const p = pool({ WORKER_POOL_MIN: '0' });
+    const log = jest.spyOn((p as any).logger, 'log').mockImplementation(() => undefined);
+    const child = p.acquire(task());
+    boot(children[0], 41000);
+    children[0].say({ type: 'completed', result: null, peak_rss_bytes: 1, spent: 'the task left TCPSocketWrap open' });
+    p.release(child, true);
+    expect(children[0].killedWith).toBe('SIGKILL');
+    expect(log).toHaveBeenCalledWith(`worker ${children[0].pid} is replaced: the task left TCPSocketWrap open`);
     await p.shutdown();
   });
 

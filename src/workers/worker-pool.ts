@@ -68,7 +68,7 @@ export class WorkerPool {
     child.task = null;
     const worn = child.tasksServed >= this.config.maxTasksPerWorker;
     const bloated = child.peakRssBytes > this.config.workerMaxRssBytes;
-    if (!clean || worn || bloated || this.closed) return this.retire(child);
+    if (!clean || child.spent || worn || bloated || this.closed) return this.retire(child);
     this.becomeIdle(child);
   }
 
@@ -139,6 +139,10 @@ export class WorkerPool {
         break;
       case 'completed':
         child.peakRssBytes = message.peak_rss_bytes;
+        if (message.spent) {
+          child.spent = true;
+          this.logger.log(`worker ${child.pid} is replaced: ${message.spent}`);
+        }
         break;
       case 'log':
         // A child with a task logs through its supervisor record; this one speaks for itself.

@@ -4,7 +4,8 @@
  *
  * A worker's life: `online` -> (boot) -> `ready` with its control port, then
  * for each task: (start) -> progress... -> one outcome. After `completed` the
- * worker takes the next task; after the other outcomes it is recycled.
+ * worker takes the next task (unless it is spent); after the other outcomes it
+ * is recycled.
  */
 
 export interface TaskAssignment {
@@ -41,10 +42,11 @@ export type WorkerMessage =
   | { type: 'resumed' }
   | { type: 'log'; message: string }
   /**
-   * The task's result; the worker can take another task. It tells its peak
-   * RSS, so the pool can recycle a bloated process without reading /proc.
+   * The task's result; the worker can take another task, unless `spent` says
+   * why it cannot (the task left behind what cannot be undone). It tells its
+   * peak RSS, so the pool can recycle a bloated process without reading /proc.
    */
-  | { type: 'completed'; result: unknown; peak_rss_bytes: number }
+  | { type: 'completed'; result: unknown; peak_rss_bytes: number; spent: string | null }
   | { type: 'failed'; error: ErrorInfo }
   | { type: 'aborted' };
 
@@ -69,7 +71,7 @@ export function parseWorkerMessage(message: unknown): WorkerMessage | null {
     case 'failed':
       return typeof m.error?.message === 'string' && typeof m.error?.code === 'string' ? m : null;
     case 'completed':
-      return Number.isFinite(m.peak_rss_bytes) ? m : null;
+      return Number.isFinite(m.peak_rss_bytes) && (m.spent === null || typeof m.spent === 'string') ? m : null;
     default:
       return m;
   }

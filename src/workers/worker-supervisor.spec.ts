@@ -97,7 +97,7 @@ describe('WorkerSupervisor', () => {
     for (let p = 1; p <= 50; p++) child.say({ type: 'progress', progress: p, info: { p } });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({ progress: 50, progress_info: { p: 50 } });
-    child.say({ type: 'completed', result: { processed_items: 1, success: true }, peak_rss_bytes: 50e6 });
+    child.say({ type: 'completed', result: { processed_items: 1, success: true }, peak_rss_bytes: 50e6, spent: null });
     await flush();
     expect(await store.get(task.task_id)).toMatchObject({
       status: 'completed',
@@ -113,7 +113,7 @@ describe('WorkerSupervisor', () => {
 
   it('gives the next task to the idle worker without forking or booting again', async () => {
     const first = await runningTask();
-    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6 });
+    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6, spent: null });
     await flush();
     const second = await startTask();
     await flush();
@@ -128,7 +128,7 @@ describe('WorkerSupervisor', () => {
     await supervisor.shutdown();
     supervisor = makeSupervisor({ MAX_TASKS_PER_WORKER: '1' });
     await runningTask();
-    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6 });
+    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6, spent: null });
     await flush();
     expect(children[0].killedWith).toBe('SIGKILL');
     await startTask();

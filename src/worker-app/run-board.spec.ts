@@ -1,0 +1,30 @@
+import { RunBoard } from './run-board';
+
+describe('RunBoard', () => {
+  it('shows the task between its begin and its end, each run under a number of its own', () => {
+    const board = new RunBoard();
+    expect(board.read()).toBeNull();
+    const before = Date.now();
+    expect(board.begin({ task_id: 'a', task_type: 'noop' })).toBe(1);
+    expect(board.read()).toEqual({ task_id: 'a', task_type: 'noop', started_at: expect.any(Number), run: 1 });
+    expect(board.read()!.started_at).toBeGreaterThanOrEqual(before);
+    board.end();
+    expect(board.read()).toBeNull();
+    expect(board.begin({ task_id: 'b', task_type: 'noop' })).toBe(2);
+    expect(board.read()).toMatchObject({ task_id: 'b', run: 2 });
+  });
+
+  it('is read through another view of the same memory, as the control thread reads it', () => {
+    const writer = new RunBoard();
+    const reader = new RunBoard(writer.buffer);
+    writer.begin({ task_id: 'ü-€-task', task_type: 'process_data' });
+    expect(reader.read()).toMatchObject({ task_id: 'ü-€-task', task_type: 'process_data' });
+  });
+
+  it('refuses an identity too large for it, and is left empty rather than torn', () => {
+    const board = new RunBoard();
+    board.begin({ task_id: 'a', task_type: 'noop' });
+    expect(() => board.begin({ task_id: 'x'.repeat(2000), task_type: 'noop' })).toThrow(RangeError);
+    expect(board.read()).toBeNull();
+  });
+});

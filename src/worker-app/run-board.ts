@@ -1,0 +1,78 @@
+/** What the control thread shows of the task the worker runs now. */
+export interface RunIdentity {
+  task_id: string;
+  task_type: string;
+  /** Date.now() when the task began. */
+  started_at: number;
+  /** Tells one run from the next, so news of an earlier run is not shown as this one's. */
+  run: number;
+}
+
+const VERSION = 0;
+const LENGTH = 1;
+const HEADER_BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
+/** Task ids are UUIDs and task type names at most 64 characters: far below this. */
+const BODY_BYTES = 1024;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The task the worker runs now, in shared memory: written by the thread that
+ * runs handlers as each task begins and ends, read by the control thread when
+ * a request asks. A message would wake the control thread twice per task only
+ * to note it, which on small machines costs more CPU than a small task.
+ *
+ * A sequence lock keeps reads whole: the writer makes the version odd while it
+ * writes and even again after; a reader that saw it odd, or saw it change
+ * while it copied, reads again. The control thread may block for that: it is
+ * a worker thread, and a write takes microseconds.
+ */
+export class RunBoard {
+  private readonly header: Int32Array;
+  private readonly body: Uint8Array;
+  private runs = 0;
+
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + BODY_BYTES)) {
+    this.header = new Int32Array(buffer, 0, 2);
+    this.body = new Uint8Array(buffer, HEADER_BYTES);
+  }
+
+  /** Writer side; returns the run's number. */
+  begin(task: { task_id: string; task_type: string }): number {
+    const identity: RunIdentity = { task_id: task.task_id, task_type: task.task_type, started_at: Date.now(), run: ++this.runs };
+    this.write(JSON.stringify(identity));
+    return identity.run;
+  }
+
+  /** Writer side: no task runs. */
+  end(): void {
+    this.write('');
+  }
+
+  /** Reader side: the task running now, or null. */
+  read(): RunIdentity | null {
+    for (;;) {
+      const version = Atomics.load(this.header, VERSION);
+      // Mid-write: the writer wakes the reader when done (a writer at a low priority may be put aside for a while).
+      if (version % 2 === 1) {
+        Atomics.wait(this.header, VERSION, version, 1);
+        continue;
+      }
+      const length = Atomics.load(this.header, LENGTH);
+      // slice() copies out of shared memory, which TextDecoder will not read.
+      const text = decoder.decode(this.body.slice(0, length));
+      if (Atomics.load(this.header, VERSION) !== version) continue;
+      return length === 0 ? null : (JSON.parse(text) as RunIdentity);
+    }
+  }
+
+  private write(text: string): void {
+    Atomics.add(this.header, VERSION, 1);
+    const { written, read } = encoder.encodeInto(text, this.body);
+    Atomics.store(this.header, LENGTH, read === text.length ? written : 0);
+    Atomics.add(this.header, VERSION, 1);
+    // Wakes nobody, at no cost, unless a reader came mid-write.
+    Atomics.notify(this.header, VERSION);
+    if (read !== text.length) throw new RangeError(`a run's identity takes more than ${BODY_BYTES} bytes`);
+  }
+}

@@ -1,0 +1,55 @@
+import type { ControlToMain } from './control-thread-protocol';
+import { RunBoard } from './run-board';
+import { RunControl } from './run-control';
+import { RunFlags } from './run-flags';
+
+/** The control thread's side; the main thread's writes are made here through the same shared memory. */
+describe('RunControl', () => {
+  let board: RunBoard;
+  let flags: RunFlags;
+  let toMain: ControlToMain[];
+  let control: RunControl;
+  beforeEach(() => {
+    board = new RunBoard();
+    flags = new RunFlags();
+    toMain = [];
+    control = new RunControl(new RunBoard(board.buffer), new RunFlags(flags.buffer), (m) => toMain.push(m));
+  });
+
+  it('has no run while the board is empty', () => {
+    expect(control.run).toBeNull();
+    board.begin({ task_id: 't1', task_type: 'noop' });
+    board.end();
+    expect(control.run).toBeNull();
+  });
+
+  it("shows the running task with its latest progress, never an earlier run's", () => {
+    const first = board.begin({ task_id: 't1', task_type: 'process_data' });
+    control.onProgress({ type: 'progress', run: first, progress: 40, info: { step: 4 } });
+    expect(control.run!.status()).toMatchObject({ task_id: 't1', task_type: 'process_data', pid: process.pid, state: 'running', progress: 40, progress_info: { step: 4 }, paused: false });
+    board.end();
+    board.begin({ task_id: 't2', task_type: 'noop' });
+    expect(control.run!.status()).toMatchObject({ task_id: 't2', progress: 0, progress_info: null });
+  });
+
+  it('asks for a pause through the shared flags, says it is pausing, and answers false when the handler does not park in time', async () => {
+    board.begin({ task_id: 't1', task_type: 'noop' });
+    const run = control.run!;
+    const started = Date.now();
+    expect(await run.pause(60)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    expect(flags.pauseRequested).toBe(true);
+    expect(run.status()).toMatchObject({ state: 'pausing', paused: false });
+    run.resume();
+    expect(flags.pauseRequested).toBe(false);
+  });
+
+  it('terminates through the abort flag and a message that fires the handler signal', () => {
+    board.begin({ task_id: 't1', task_type: 'noop' });
+    const run = control.run!;
+    run.terminate();
+    expect(flags.abortRequested).toBe(true);
+    expect(toMain).toEqual([{ type: 'abort' }]);
+    expect(run.status().state).toBe('terminating');
+  });
+});
