@@ -37,6 +37,34 @@ describe('GroupCommit', () => {
     expect(db.inTransaction).toBe(false);
   });
 
+  it('keeps a group begun right after a commit open for the next turns\' writes, then commits it within milliseconds', async () => {
+    commits.write(() => 'first');
+    await nextTurn();
+    expect(db.inTransaction).toBe(false);
+    const group = commits.mark();
+    commits.write(() => 'second');
+    await nextTurn();
+    // Still open a turn later: what the next turn writes joins the same commit.
+    expect(db.inTransaction).toBe(true);
+    expect(commits.mark()).toBe(group);
+    commits.write(() => 'third');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('commits a lingering group at the end of the turn as soon as a reply waits on it', async () => {
+    commits.write(() => 'first');
+    await nextTurn();
+    const since = commits.mark();
+    commits.write(() => 'second');
+    let durable = false;
+    const settled = commits.durable(since).then(() => (durable = true));
+    await nextTurn();
+    expect(db.inTransaction).toBe(false);
+    await settled;
+    expect(durable).toBe(true);
+  });
+
   it('rejects durable for anyone who wrote or read before a lost commit, and not for later writers', async () => {
     const before = commits.mark();
     commits.write(() => 'inserted');

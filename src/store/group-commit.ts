@@ -4,6 +4,10 @@ type Settle = (error: unknown) => void;
 
 /** Lost groups remembered for `durable`; a request spans a handful of turns, not hundreds. */
 const LOST_GROUPS_KEPT = 256;
+/** A group begun this soon after the last commit is part of a stream of writes, and lingers... */
+const STREAM_GAP_MS = 1;
+/** ...this long, unless a reply waits on it. */
+const LINGER_MS = 1;
 
 /**
  * Group commit: the writes made in one turn of the event loop share one
@@ -16,12 +20,20 @@ const LOST_GROUPS_KEPT = 256;
  * write. What a client is told waits: a reply is sent only once every write
  * made before it is committed (`durable`), so nothing is answered as stored,
  * nor shown, that a crash could still take back.
+ *
+ * While tasks run back to back, each turn brings one task's writes, and each
+ * commit would append the same index pages again. So a group begun right
+ * after a commit stays open for a millisecond, for the next turns' writes to
+ * join; the moment a reply waits on it, it commits at the end of the turn
+ * instead, so no client waits for the lingering.
  */
 export class GroupCommit {
   /** The open group, or the last one. */
   private group = 0;
   private waiting: Settle[] = [];
   private scheduled = false;
+  private lingering: NodeJS.Timeout | null = null;
+  private lastCommitAt = -Infinity;
   private readonly lost = new Map<number, unknown>();
 
   constructor(private readonly db: Database.Database) {}
@@ -34,7 +46,8 @@ export class GroupCommit {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.commit());
+      if (performance.now() - this.lastCommitAt < STREAM_GAP_MS) this.lingering = setTimeout(() => this.commit(), LINGER_MS);
+      else setImmediate(() => this.commit());
     }
     try {
       return write();
@@ -57,15 +70,23 @@ export class GroupCommit {
   durable(since: number): Promise<void> {
     for (const [group, error] of this.lost) if (group >= since) return Promise.reject(error);
     if (!this.db.inTransaction) return Promise.resolve();
+    if (this.lingering) {
+      clearTimeout(this.lingering);
+      this.lingering = null;
+      setImmediate(() => this.commit());
+    }
     return new Promise((resolve, reject) => this.waiting.push((error) => (error ? reject(error) : resolve())));
   }
 
   /** Commits the open group; called at the end of its turn, and before the file closes. */
   commit(): void {
     this.scheduled = false;
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
     if (!this.db.inTransaction) return;
     try {
       this.db.exec('COMMIT');
+      this.lastCommitAt = performance.now();
       this.settle(null);
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
