@@ -1,27 +1,67 @@
+import { statSync, type BigIntStats } from 'node:fs';
 import Module = require('node:module');
 import type { Script } from 'node:vm';
 import { compileCommonJs, runCommonJs } from './commonjs-script';
 
+/**
+ * File times come from a coarse clock: a file rewritten within the same few
+ * milliseconds, at the same size, would look unchanged. A file changed this
+ * recently is read again on every load until it is older (as git treats a
+ * "racily clean" file).
+ */
+const RECENT_CHANGE_MS = 1000;
+
 type CompileMethod = (this: Module, content: string, filename: string) => unknown;
+type Extension = (this: unknown, module: Module, filename: string) => unknown;
+
+interface CompiledModule {
+  source: string;
+  script: Script;
+  /** The file as it was before Node read this source; unknown for a source compiled some other way. */
+  file?: BigIntStats;
+}
 
 /**
  * A task's modules leave the require cache when it ends, so the next task
  * evaluates them afresh and no module-level state carries over. Compiling
  * them afresh as well would cost more than a small task itself (and far more
- * for a handler with dependencies): the handler thread keeps each module's
- * compiled code, keyed by its file and checked against its source, and only
- * runs it again. Node has read the file and checked that it is CommonJS
- * before `_compile` is called; ES modules never come this way. The module's
- * `require` is made as Node's loader makes it.
+ * for a handler with dependencies): the worker keeps each module's compiled
+ * code, keyed by its file and checked against its source, and only runs it
+ * again. Reading the file again is skipped too while its size, times and
+ * inode are those it had when last read (and its last change is not too
+ * recent to tell); else Node reads and checks it (is it CommonJS?) as usual.
+ * ES modules never come this way. The module's `require` is made as Node's
+ * loader makes it.
  */
 export function keepCompiledModules(): void {
-  const compiled = new Map<string, { source: string; script: Script }>();
+  const compiled = new Map<string, CompiledModule>();
+  /** The stat the `.js` loader took before it let Node read the file, for `_compile` to record. */
+  let fileBeforeRead: BigIntStats | undefined;
+
+  const extensions = (Module as Loader)._extensions as unknown as Record<string, Extension>;
+  const readAndCompile = extensions['.js'];
+  extensions['.js'] = function (module, filename) {
+    const file = statSync(filename, { bigint: true, throwIfNoEntry: false });
+    const entry = compiled.get(filename);
+    if (file && entry?.file && sameFile(entry.file, file)) return runCommonJs(entry.script, module, filename, requireOf(module));
+    fileBeforeRead = file;
+    return readAndCompile.call(this, module, filename);
+  };
+
   const prototype = Module.prototype as unknown as { _compile: CompileMethod };
   prototype._compile = function (this: Module, content: string, filename: string) {
+    // Taken now: running the module loads others, through the loader above.
+    const file = fileBeforeRead;
+    fileBeforeRead = undefined;
     let entry = compiled.get(filename);
     if (entry?.source !== content) compiled.set(filename, (entry = { source: content, script: compileCommonJs(content, filename) }));
+    entry.file = file && Date.now() - Number(file.ctimeMs) > RECENT_CHANGE_MS ? file : undefined;
     return runCommonJs(entry.script, this, filename, requireOf(this));
   };
+}
+
+function sameFile(a: BigIntStats, b: BigIntStats): boolean {
+  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 type Loader = typeof Module & {

@@ -1,4 +1,4 @@
-/** The definers of one realm: the handler thread's own, or, in a test, a vm context's. */
+/** The definers of one realm: the worker main thread's own, or, in a test, a vm context's. */
 export interface Definers {
   Object: ObjectConstructor;
   Reflect: typeof Reflect;
@@ -8,7 +8,7 @@ type Definer = (...args: any[]) => unknown;
 
 /**
  * Notices property definitions on watched objects (the built-ins and the
- * global object of the handler thread). Reading every descriptor of those
+ * global object of the worker's main thread). Reading every descriptor of those
  * back after each task costs more than a small task itself; values and key
  * counts, which are cheap to read, show what assignment and `delete` do. What
  * only a definition can do goes through these five functions, which are

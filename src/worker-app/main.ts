@@ -21,6 +21,13 @@ import { WorkerHost } from './worker-host';
 /** `npm run build` bundles the control thread too, and `boot.js` runs whichever bundle its thread needs. */
 const CONTROL_ENTRY = existsSync(join(__dirname, 'control.bundle.js')) ? join(__dirname, 'boot.js') : join(__dirname, 'control-thread.js');
 
+/**
+ * Booting Nest grows the control thread's young generation to several MB that
+ * V8 keeps for seconds after; the app then serves a few small requests at a
+ * time. Capped, an idle worker holds about 2 MB less.
+ */
+const CONTROL_YOUNG_GENERATION_MB = 2;
+
 function send(message: WorkerMessage, then?: () => void): void {
   if (!process.connected) return process.exit(1);
   process.send!(message, undefined, {}, (error) => (error ? process.exit(1) : then?.()));
@@ -34,7 +41,7 @@ keepCompiledModules();
 const board = new RunBoard();
 const flags = new RunFlags();
 const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer };
-const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData });
+const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData, resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB } });
 const toControl = (message: MainToControl) => controlThread.postMessage(message);
 const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers });
 let nice = 0;

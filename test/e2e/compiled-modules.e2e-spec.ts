@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const COMPILED_MODULES = join(__dirname, '..', '..', 'dist', 'worker-app', 'compiled-modules.js');
 
 /**
- * What a handler thread's loader does with keepCompiledModules, on Node's own
+ * What a worker's loader does with keepCompiledModules, on Node's own
  * loader (jest's would not use it): in a process of its own.
  */
 const SCENARIO = `
@@ -17,24 +17,43 @@ const [compiledModules, dir] = process.argv.slice(1);
 const vm = require('node:vm');
 let compiled = 0;
 vm.Script = class extends vm.Script { constructor(...args) { super(...args); compiled++; } };
+// Counts the reads of the test's files (Node's loader reads through fs.readFileSync).
+const fs = require('node:fs');
+const read = fs.readFileSync;
+const reads = [];
+fs.readFileSync = function (file, ...rest) {
+  if (String(file).startsWith(dir)) reads.push(require('node:path').basename(String(file)));
+  return read.call(this, file, ...rest);
+};
+const readsSince = (start) => reads.slice(start);
 require(compiledModules).keepCompiledModules();
 const counter = join(dir, 'counter.js');
 const forget = () => Object.keys(require.cache).filter((id) => id.startsWith(dir)).forEach((id) => delete require.cache[id]);
 writeFileSync(join(dir, 'helper.js'), "module.exports = 'helper';");
 writeFileSync(counter, "#!/usr/bin/env node\\nlet n = 0;\\nconst helper = require('./helper');\\nmodule.exports = { next: () => ++n, dir: __dirname, file: __filename, helper, self: this === module.exports, family: module.children.map((c) => c.id) + ' ' + (module.children[0].parent === module), resolved: require.resolve('./helper'), main: require.main === process.mainModule, cached: !!require.cache[__filename] };");
+// Files changed within the last second are read on every load: these are made older than that.
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1100);
 const first = require(counter);
 const firstRuns = [first.next(), first.next()];
 const compiles = [compiled];
+const fileReads = [readsSince(0)];
 forget();
 const again = require(counter);
 const againRun = again.next();
 compiles.push(compiled);
-writeFileSync(counter, 'module.exports = { changed: true };');
+fileReads.push(readsSince(2));
+// The same size: only the file's times and the check of its source tell.
+writeFileSync(counter, 'module.exports = { changed: true };'.padEnd(read.call(fs, counter, 'utf8').length));
 forget();
 const changed = require(counter);
 compiles.push(compiled);
+fileReads.push(readsSince(2));
+// Changed less than a second ago: read again, though its times have not moved since.
+forget();
+require(counter);
+fileReads.push(readsSince(3));
 const { family, resolved, main, cached } = first;
-console.log(JSON.stringify({ firstRuns, againRun, same: again === first, dir: first.dir, file: first.file, helper: first.helper, self: first.self, family, resolved, main, cached, changed, compiles }));
+console.log(JSON.stringify({ firstRuns, againRun, same: again === first, dir: first.dir, file: first.file, helper: first.helper, self: first.self, family, resolved, main, cached, changed, compiles, fileReads }));
 `;
 
 describe('handler modules compiled once, run afresh', () => {
@@ -59,6 +78,8 @@ describe('handler modules compiled once, run afresh', () => {
       changed: { changed: true },
       // Both files compiled once; run again without compiling; only the changed one compiled again.
       compiles: [2, 2, 3],
+      // Both read once; not read again while unchanged; the changed one read again, and again while its change is recent.
+      fileReads: [['counter.js', 'helper.js'], [], ['counter.js'], ['counter.js']],
     });
   });
 });

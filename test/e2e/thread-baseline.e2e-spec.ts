@@ -6,8 +6,8 @@ import { join } from 'node:path';
 const WORKER_APP = join(__dirname, '..', '..', 'dist', 'worker-app');
 
 /**
- * A handler thread's loader between tasks, on Node's own loader (jest's would
- * not be the one the thread uses): in a process of its own.
+ * A worker's loader between tasks, on Node's own loader (jest's would
+ * not be the one the worker uses): in a process of its own.
  */
 const SCENARIO = `
 const { writeFileSync } = require('node:fs');
@@ -48,7 +48,7 @@ function afterOneChange(change: string): { spent: string | null; leftover: unkno
   return JSON.parse(execFileSync(process.execPath, ['-e', AFTER_ONE_CHANGE, WORKER_APP, change], { encoding: 'utf8' }));
 }
 
-describe('a handler thread between tasks', () => {
+describe('the thread that runs handlers, between tasks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'thread-baseline-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
