@@ -46,6 +46,7 @@ const toControl = (message: MainToControl) => controlThread.postMessage(message)
 const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers });
 let nice = 0;
 let ready = false;
+let controlGone = false;
 let markWarm!: () => void;
 /** Resolves once `ready` is on its way; a worker that fails to boot exits instead. */
 export const warm = new Promise<void>((resolve) => (markWarm = resolve));
@@ -53,7 +54,8 @@ export const warm = new Promise<void>((resolve) => (markWarm = resolve));
 // Without its supervisor a worker has no purpose: leave no orphan behind.
 process.on('disconnect', () => process.exit(0));
 process.on('uncaughtException', (error) => send(host.crashed(error), () => process.exit(1)));
-// A handler that calls process.exit: the supervisor hears why, as a thread's exit used to tell. The write is synchronous.
+// A handler that calls process.exit: its task fails as HANDLER_EXITED, not as a lost worker. Node tries an
+// IPC write at once, so this one leaves before the process ends.
 process.on('exit', (code) => {
   const outcome = host.exiting(code);
   if (outcome && process.connected) process.send!(outcome);
@@ -96,8 +98,10 @@ function bootFailed(reason: string): void {
   send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: reason } }, () => process.exit(1));
 }
 
-/** A worker nobody can pause or terminate must not run tasks. */
+/** A worker nobody can pause or terminate must not run tasks. Its `error` comes before its `exit`: one report. */
 function controlLost(reason: string): void {
+  if (controlGone) return;
+  controlGone = true;
   if (!ready) return bootFailed(`control thread lost: ${reason}`);
   send({ type: 'log', message: `control thread lost: ${reason}` }, () => process.exit(1));
 }
