@@ -43,10 +43,11 @@ const flags = new RunFlags();
 const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer };
 const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData, resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB } });
 const toControl = (message: MainToControl) => controlThread.postMessage(message);
-const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers });
+const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers, abandon: (reason) => abandon(reason) });
 let nice = 0;
 let ready = false;
 let controlGone = false;
+let abandoned = false;
 let markWarm!: () => void;
 /** Resolves once `ready` is on its way; a worker that fails to boot exits instead. */
 export const warm = new Promise<void>((resolve) => (markWarm = resolve));
@@ -67,7 +68,7 @@ process.on('message', (raw) => {
     nice = message.nice;
     toControl({ type: 'token', token: message.token });
   }
-  if (message?.type === 'start' && ready) host.start(message.task);
+  if (message?.type === 'start' && ready && !abandoned) host.start(message.task);
 });
 
 controlThread.on('message', (message: ControlToMain) => {
@@ -96,6 +97,12 @@ function becomeReady(port: number): void {
 
 function bootFailed(reason: string): void {
   send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: reason } }, () => process.exit(1));
+}
+
+/** Should a task have left what `check` missed: no later task may run here (one already sent fails as a lost worker). */
+function abandon(reason: string): void {
+  abandoned = true;
+  send({ type: 'log', message: `worker exits: ${reason}` }, () => process.exit(1));
 }
 
 /** A worker nobody can pause or terminate must not run tasks. Its `error` comes before its `exit`: one report. */

@@ -18,27 +18,46 @@ describe('ObjectSnapshot', () => {
   });
 
   // `quick`: seen from values alone. The rest only a property definition can do, and the DefineWatch tells the thread to compare descriptors.
-  it.each<[string, boolean, (target: any) => void]>([
-    ['a property added by assignment', true, (t) => (t.added = 1)],
-    ['a method replaced', true, (t) => (t.method = () => 0)],
-    ['a method deleted', true, (t) => delete t.method],
-    ['a property whose value is undefined deleted', true, (t) => delete t.unset],
-    ['a symbol key added, even as non-enumerable', true, (t) => Object.defineProperty(t, Symbol('added'), { value: 1 })],
-    ['a getter replaced', true, (t) => Object.defineProperty(t, 'getter', { get: () => 2 })],
-    ['the object frozen', true, (t) => Object.freeze(t)],
-    ['the object made non-extensible', true, (t) => Object.preventExtensions(t)],
-    ['its prototype replaced', true, (t) => Object.setPrototypeOf(t, null)],
-    ['an attribute changed', false, (t) => Object.defineProperty(t, 'method', { writable: false })],
-    ['a property added as non-enumerable', false, (t) => Object.defineProperty(t, 'hidden', { value: 1 })],
-    ['a value turned into an accessor returning that same value', false, (t) => {
+  // `back`: undone by keepShape and putBack; what assignment and `delete` do always is, a non-configurable definition or a frozen object never.
+  it.each<[string, boolean, boolean, (target: any) => void]>([
+    ['a property added by assignment', true, true, (t) => (t.added = 1)],
+    ['a method replaced', true, true, (t) => (t.method = () => 0)],
+    ['a method deleted', true, true, (t) => delete t.method],
+    ['a property whose value is undefined deleted', true, true, (t) => delete t.unset],
+    ['a symbol key added, even as non-enumerable', true, false, (t) => Object.defineProperty(t, Symbol('added'), { value: 1 })],
+    ['a getter replaced', true, true, (t) => Object.defineProperty(t, 'getter', { get: () => 2 })],
+    ['the object frozen', true, false, (t) => Object.freeze(t)],
+    ['the object made non-extensible', true, false, (t) => Object.preventExtensions(t)],
+    ['its prototype replaced', true, true, (t) => Object.setPrototypeOf(t, null)],
+    ['an attribute changed', false, true, (t) => Object.defineProperty(t, 'method', { writable: false })],
+    ['a property added as non-enumerable', false, false, (t) => Object.defineProperty(t, 'hidden', { value: 1 })],
+    ['a value turned into an accessor returning that same value', false, true, (t) => {
       const value = t.method;
       Object.defineProperty(t, 'method', { get: () => value });
     }],
-  ])('sees %s (from values alone: %s)', (_change, quick, change) => {
+  ])('sees %s (from values alone: %s; put back: %s)', (_change, quick, back, change) => {
     const target = builtinLike();
     const snapshot = new ObjectSnapshot(target);
     change(target);
     expect(snapshot.quickChanged()).toBe(quick);
     expect(snapshot.deepChanged()).toBe(true);
+    expect(snapshot.keepShape() && snapshot.putBack()).toBe(back);
+    if (back) expect([snapshot.quickChanged(), snapshot.deepChanged()]).toEqual([false, false]);
+  });
+
+  it('puts back with the reflection functions it started with, not ones a task replaced', () => {
+    const target = builtinLike();
+    const snapshot = new ObjectSnapshot(target);
+    const { defineProperty, deleteProperty } = Reflect;
+    try {
+      Reflect.defineProperty = () => true;
+      Reflect.deleteProperty = () => true;
+      (target as any).added = 1;
+      delete (target as any).method;
+      expect(snapshot.putBack()).toBe(true);
+    } finally {
+      Object.assign(Reflect, { defineProperty, deleteProperty });
+    }
+    expect(snapshot.deepChanged()).toBe(false);
   });
 });

@@ -1,6 +1,10 @@
+// Taken when this module loads, before a task could replace them (or a DefineWatch wrap them).
+const { defineProperty, deleteProperty, getOwnPropertyDescriptor, getPrototypeOf, isExtensible, ownKeys, setPrototypeOf } = Reflect;
+const { hasOwn, is, keys: enumerableKeys, getOwnPropertySymbols } = Object;
+
 /**
- * An object's own properties as they were when taken, and two ways to tell
- * whether they still are.
+ * An object's own properties as they were when taken, two ways to tell
+ * whether they still are, and a way to put them back.
  *
  * `quickChanged` reads values, not descriptors, so it costs a fraction of a
  * full comparison and allocates almost nothing. It sees what assignment,
@@ -25,8 +29,8 @@ export class ObjectSnapshot {
   private readonly accessorKeys: PropertyKey[] = [];
 
   constructor(readonly target: object) {
-    for (const key of Reflect.ownKeys(target)) {
-      const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
+    for (const key of ownKeys(target)) {
+      const descriptor = getOwnPropertyDescriptor(target, key)!;
       this.descriptors.set(key, descriptor);
       if ('value' in descriptor) {
         this.dataKeys.push(key);
@@ -35,28 +39,28 @@ export class ObjectSnapshot {
         this.accessorKeys.push(key);
       }
     }
-    this.prototype = Reflect.getPrototypeOf(target);
-    this.enumerableCount = Object.keys(target).length;
-    this.symbolCount = Object.getOwnPropertySymbols(target).length;
+    this.prototype = getPrototypeOf(target);
+    this.enumerableCount = enumerableKeys(target).length;
+    this.symbolCount = getOwnPropertySymbols(target).length;
   }
 
   quickChanged(): boolean {
     const target = this.target as Record<PropertyKey, unknown>;
-    if (!Reflect.isExtensible(target) || Reflect.getPrototypeOf(target) !== this.prototype) return true;
-    if (Object.keys(target).length !== this.enumerableCount || Object.getOwnPropertySymbols(target).length !== this.symbolCount) return true;
+    if (!isExtensible(target) || getPrototypeOf(target) !== this.prototype) return true;
+    if (enumerableKeys(target).length !== this.enumerableCount || getOwnPropertySymbols(target).length !== this.symbolCount) return true;
     try {
       for (let i = 0; i < this.dataKeys.length; i++) {
         const key = this.dataKeys[i];
         const value = this.dataValues[i];
         // A deleted property reads as what the prototype chain has: a different value, or undefined.
-        if (!Object.is(target[key], value) || (value === undefined && !Object.hasOwn(target, key))) return true;
+        if (!is(target[key], value) || (value === undefined && !hasOwn(target, key))) return true;
       }
     } catch {
       // A deleted property that a built-in getter up the chain refuses to read for this object.
       return true;
     }
     for (const key of this.accessorKeys) {
-      const now = Reflect.getOwnPropertyDescriptor(target, key);
+      const now = getOwnPropertyDescriptor(target, key);
       const before = this.descriptors.get(key)!;
       if (now?.get !== before.get || now?.set !== before.set) return true;
     }
@@ -65,16 +69,42 @@ export class ObjectSnapshot {
 
   deepChanged(): boolean {
     const target = this.target;
-    if (!Reflect.isExtensible(target) || Reflect.getPrototypeOf(target) !== this.prototype) return true;
-    const keys = Reflect.ownKeys(target);
-    return keys.length !== this.descriptors.size || keys.some((key) => !sameDescriptor(Reflect.getOwnPropertyDescriptor(target, key)!, this.descriptors.get(key)));
+    if (!isExtensible(target) || getPrototypeOf(target) !== this.prototype) return true;
+    const keys = ownKeys(target);
+    return keys.length !== this.descriptors.size || keys.some((key) => !sameDescriptor(getOwnPropertyDescriptor(target, key)!, this.descriptors.get(key)));
+  }
+
+  /**
+   * Puts the prototype back, and says whether the object can still be put
+   * back at all: one that is no longer extensible (frozen, sealed) cannot.
+   */
+  keepShape(): boolean {
+    const target = this.target;
+    if (!isExtensible(target)) return false;
+    return getPrototypeOf(target) === this.prototype || setPrototypeOf(target, this.prototype);
+  }
+
+  /**
+   * Makes every own property what it was: added ones deleted, changed or
+   * deleted ones defined again. False when one refuses, which only a
+   * definition (a property made non-configurable) can cause.
+   */
+  putBack(): boolean {
+    const target = this.target;
+    for (const key of ownKeys(target)) {
+      const before = this.descriptors.get(key);
+      if (before && sameDescriptor(before, getOwnPropertyDescriptor(target, key)!)) continue;
+      if (!(before ? defineProperty(target, key, before) : deleteProperty(target, key))) return false;
+    }
+    for (const [key, before] of this.descriptors) if (!hasOwn(target, key) && !defineProperty(target, key, before)) return false;
+    return true;
   }
 }
 
 export function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
   return (
     !!b &&
-    Object.is(a.value, b.value) &&
+    is(a.value, b.value) &&
     a.get === b.get &&
     a.set === b.set &&
     a.writable === b.writable &&

@@ -1,15 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { DefineWatch } from './define-watch';
-import { ObjectSnapshot, sameDescriptor } from './object-snapshot';
+import { ObjectSnapshot } from './object-snapshot';
 
 /**
  * What the thread that runs handlers (a worker's main thread) looks like
  * before its first task. After each task, what can be put back is put back
- * (its modules leave the require cache, its globals and environment variables
- * are undone), so the next task's handler starts fresh. What cannot be put
- * back (open sockets and other handles, changed built-ins, process listeners)
- * is reported, and the process is replaced instead of reused. Timers are
+ * (its modules leave the require cache; its globals, the built-ins' own
+ * properties and environment variables are undone), so the next task's
+ * handler starts fresh. What cannot be (open sockets and other handles,
+ * process listeners, a frozen built-in, a property defined for good) is
+ * reported, and the process is replaced instead of reused. Timers are
  * cleared before, by the TimerLedger.
+ *
+ * In two steps, so that little of it delays the task's outcome: `check`,
+ * before the outcome is reported, finds what cannot be undone (cheap, but
+ * for a task that defined properties on a built-in or the global object);
+ * `restore`, after it has left and before the next task is read, undoes the
+ * rest, which cannot fail once `check` has passed.
  */
 
 /**
@@ -39,13 +46,22 @@ export class ThreadBaseline {
   private readonly intrinsics = INTRINSICS.map((target) => new ObjectSnapshot(target));
   private readonly resources = openResources().length;
   private readonly processEvents = listenerCounts();
+  /** The last task defined a property on a watched object, and `check` has put them all back already. */
+  private putBackEarly = false;
 
-  /** Undoes what the last task changed; returns why the thread cannot serve again, or null when it can. */
+  /** Why the thread cannot serve again after the last task, or null when it can once `restore` has run. */
+  check(): string | null {
+    this.putBackEarly = this.defines.take();
+    // A definition may have made a property that will not go back: found out now, while the outcome can still say so.
+    const undone = this.putBackEarly ? this.putBackObjects((snapshot) => snapshot.deepChanged()) : this.keptShapes();
+    return undone ?? this.leftResources() ?? this.changedListeners();
+  }
+
+  /** Undoes what the last task changed, after `check` passed; returns what could not be undone, which `check` should have found. */
   restore(): string | null {
     this.forgetModules();
     this.restoreEnv();
-    const defined = this.defines.take();
-    return this.restoreGlobals(defined) ?? this.changedIntrinsic(defined) ?? this.leftResources() ?? this.changedListeners();
+    return this.putBackEarly ? null : this.putBackObjects((snapshot) => snapshot.quickChanged());
   }
 
   private forgetModules(): void {
@@ -81,28 +97,20 @@ export class ThreadBaseline {
     this.envWritten = false;
   }
 
-  /** Puts back the globals a task added, removed or replaced; `defined` when the DefineWatch saw a definition. */
-  private restoreGlobals(defined: boolean): string | null {
-    const globals = this.globals;
-    if (!defined && !globals.quickChanged()) return null;
-    if (!Reflect.isExtensible(globalThis)) return 'the task made the global object non-extensible';
-    if (Reflect.getPrototypeOf(globalThis) !== globals.prototype && !Reflect.setPrototypeOf(globalThis, globals.prototype)) {
-      return 'the prototype of the global object cannot be restored';
-    }
-    for (const key of Reflect.ownKeys(globalThis)) {
-      const before = globals.descriptors.get(key);
-      const now = Reflect.getOwnPropertyDescriptor(globalThis, key)!;
-      if (before && sameDescriptor(before, now)) continue;
-      const undone = before ? Reflect.defineProperty(globalThis, key, before) : Reflect.deleteProperty(globalThis, key);
-      if (!undone) return `the global ${String(key)} cannot be restored`;
-    }
-    for (const [key, before] of globals.descriptors) if (!Reflect.has(globalThis, key)) Reflect.defineProperty(globalThis, key, before);
+  /** Prototypes put back; null when every watched object can still be put back, else why not. */
+  private keptShapes(): string | null {
+    if (!this.globals.keepShape()) return 'the task made the global object non-extensible';
+    for (const snapshot of this.intrinsics) if (!snapshot.keepShape()) return `the task made the built-in ${nameOf(snapshot.target)} non-extensible`;
     return null;
   }
 
-  private changedIntrinsic(defined: boolean): string | null {
+  /** Puts back the globals and built-ins that `changed` says a task changed; null when all went back, else why not. */
+  private putBackObjects(changed: (snapshot: ObjectSnapshot) => boolean): string | null {
+    const shapes = this.keptShapes();
+    if (shapes) return shapes;
+    if (changed(this.globals) && !this.globals.putBack()) return 'the task changed a global that cannot be put back';
     for (const snapshot of this.intrinsics) {
-      if (defined ? snapshot.deepChanged() : snapshot.quickChanged()) return `the task changed the built-in ${nameOf(snapshot.target)}`;
+      if (changed(snapshot) && !snapshot.putBack()) return `the task changed the built-in ${nameOf(snapshot.target)} for good`;
     }
     return null;
   }

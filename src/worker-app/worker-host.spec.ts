@@ -14,9 +14,12 @@ describe('WorkerHost', () => {
   let toControl: MainToControl[];
   let board: RunBoard;
   let flags: RunFlags;
-  let baseline: { restore: jest.Mock<string | null, []> };
+  let baseline: { check: jest.Mock<string | null, []>; restore: jest.Mock<string | null, []> };
   let timers: { clearAll: jest.Mock; schedule: jest.Mock };
+  let abandon: jest.Mock;
   let host: WorkerHost;
+  /** Check, report and restore, in the order they happened. */
+  let steps: string[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'worker-host-'));
@@ -24,9 +27,12 @@ describe('WorkerHost', () => {
     toControl = [];
     board = new RunBoard();
     flags = new RunFlags();
-    baseline = { restore: jest.fn(() => null) };
+    steps = [];
+    baseline = { check: jest.fn(() => (steps.push('check'), null)), restore: jest.fn(() => (steps.push('restore'), null)) };
     timers = { clearAll: jest.fn(), schedule: jest.fn(() => setTimeout(() => {}, 0)) };
-    host = new WorkerHost({ report: (m) => reports.push(m), toControl: (m) => toControl.push(m), board, flags, timers });
+    abandon = jest.fn();
+    const report = (m: WorkerMessage) => (reports.push(m), steps.push(m.type));
+    host = new WorkerHost({ report, toControl: (m) => toControl.push(m), board, flags, timers, abandon });
     host.prepare(baseline);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +45,7 @@ describe('WorkerHost', () => {
   }
   const outcome = () => waitFor(() => reports.find((r) => ['completed', 'failed', 'aborted'].includes(r.type)));
 
-  it('runs a task, shows it on the board while it runs, puts the process back, then reports the outcome', async () => {
+  it('runs a task, shows it on the board while it runs, checks the process, reports the outcome, then puts the process back', async () => {
     const assignment = task(`module.exports = { run: async (input, ctx) => { ctx.progress(40, { step: 1 }); await ctx.sleep(20); return input.n * 2; } };`, { n: 21 });
     host.start(assignment);
     expect(board.read()).toMatchObject({ task_id: assignment.task_id, task_type: 'fixture', run: 1 });
@@ -49,24 +55,33 @@ describe('WorkerHost', () => {
     expect(reports[0]).toEqual({ type: 'progress', progress: 40, info: { step: 1 } });
     expect(toControl).toEqual([{ type: 'progress', run: 1, progress: 40, info: { step: 1 } }]);
     expect(timers.clearAll).toHaveBeenCalled();
-    expect(baseline.restore).toHaveBeenCalledTimes(1);
+    expect(steps).toEqual(['progress', 'check', 'completed', 'restore']);
     expect(board.read()).toBeNull();
     expect(host.busy).toBe(false);
     // The idle collection is the worker's own timer, armed once the task is done.
     expect(timers.schedule).toHaveBeenCalledWith(expect.any(Function), 5000);
   });
 
-  it('says in the outcome why the process cannot serve again, and arms nothing for an idle time it will not have', async () => {
-    baseline.restore.mockReturnValue('the task left TCPSocketWrap open');
+  it('says in the outcome why the process cannot serve again, and neither puts it back nor arms anything for an idle time it will not have', async () => {
+    baseline.check.mockReturnValue('the task left TCPSocketWrap open');
     host.start(task(`module.exports = { run: () => 'done' };`));
     expect(await outcome()).toMatchObject({ type: 'completed', result: 'done', spent: 'the task left TCPSocketWrap open' });
+    expect(baseline.restore).not.toHaveBeenCalled();
+    expect(timers.schedule).not.toHaveBeenCalled();
+  });
+
+  it('abandons the process when what the check passed cannot be undone after all', async () => {
+    baseline.restore.mockReturnValue('the task changed the built-in Array for good');
+    host.start(task(`module.exports = { run: () => 'done' };`));
+    expect(await outcome()).toMatchObject({ type: 'completed', spent: null });
+    expect(abandon).toHaveBeenCalledWith('the task changed the built-in Array for good');
     expect(timers.schedule).not.toHaveBeenCalled();
   });
 
   it('reports a failed task without putting the process back: it is recycled', async () => {
     host.start(task(`module.exports = { run: () => { throw new Error('boom'); } };`));
     expect(await outcome()).toEqual({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
-    expect(baseline.restore).not.toHaveBeenCalled();
+    expect(steps).toEqual(['failed']);
     expect(board.read()).toBeNull();
   });
 
@@ -77,7 +92,7 @@ describe('WorkerHost', () => {
     expect(await outcome()).toMatchObject({ result: 'first' });
     expect(reports.filter((r) => r.type === 'completed')).toHaveLength(1);
 
-    const unprepared = new WorkerHost({ report: (m) => reports.push(m), toControl: () => {}, board, flags, timers });
+    const unprepared = new WorkerHost({ report: (m) => reports.push(m), toControl: () => {}, board, flags, timers, abandon });
     unprepared.start(task(`module.exports = { run: () => 'never' };`));
     expect(unprepared.busy).toBe(false);
   });

@@ -10,8 +10,11 @@ import type { RunFlags } from './run-flags';
  */
 const COLLECT_WHEN_IDLE_MS = 5000;
 
-/** Puts the process back as it was before its first task; says why it cannot, or null (ThreadBaseline). */
+/** The process as it was before its first task (ThreadBaseline). */
 export interface ProcessBaseline {
+  /** Why the process cannot serve again after the last task, or null. */
+  check(): string | null;
+  /** Undoes what the last task left, once `check` passed; returns what could not be undone. */
   restore(): string | null;
 }
 
@@ -22,6 +25,8 @@ export interface WorkerHostDeps {
   flags: RunFlags;
   /** Clears the timers the last task left (TimerLedger); `schedule` arms one of the worker's own. */
   timers: { clearAll(): void; schedule(callback: () => void, ms: number): NodeJS.Timeout };
+  /** Ends a process that said it could serve again and cannot after all, before it reads another task. */
+  abandon: (reason: string) => void;
 }
 
 /**
@@ -30,6 +35,8 @@ export interface WorkerHostDeps {
  * answers while a handler holds this one. After each completed task the
  * process is put back to how it was before its first; when it cannot be, the
  * outcome says so and the pool replaces the process instead of reusing it.
+ * Most of the putting back comes after the outcome has left, while the
+ * supervisor records it: a next task is read only once it is done.
  */
 export class WorkerHost {
   private current: HandlerRun | null = null;
@@ -99,13 +106,17 @@ export class WorkerHost {
   private settle(outcome: HandlerOutcome): void {
     this.deps.timers.clearAll();
     // A failed or aborted task's process is recycled: there is nothing to put back.
-    const spent = outcome.type === 'result' ? this.baseline!.restore() : null;
+    const completed = outcome.type === 'result';
+    const spent = completed ? this.baseline!.check() : null;
     this.deps.board.end();
     this.current = null;
     if (this.reported) return;
     this.reported = true;
     this.deps.report(toWorkerOutcome(outcome, spent));
-    if (outcome.type === 'result' && !spent) this.idleTimer = this.deps.timers.schedule(() => collectGarbage(), COLLECT_WHEN_IDLE_MS);
+    if (!completed || spent) return;
+    const unrestored = this.baseline!.restore();
+    if (unrestored) return this.deps.abandon(unrestored);
+    this.idleTimer = this.deps.timers.schedule(() => collectGarbage(), COLLECT_WHEN_IDLE_MS);
   }
 }
 
