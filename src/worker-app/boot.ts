@@ -13,6 +13,8 @@ const bundle = requireWithCodeCache(join(__dirname, isMainThread ? 'worker.bundl
 
 if (bundle.cache !== 'accepted') {
   const { warm } = bundle.exports as { warm: Promise<void> };
-  // After the thread has said it is up: nobody is kept waiting for the write.
-  void warm.then(() => setImmediate(() => bundle.saveCache()));
+  // At once, before the worker takes a task (which changes V8's flags, see main.ts): the main thread has
+  // reported `ready` by then; the control thread reports `listening` just after, so the first boot after a
+  // build is a few ms longer.
+  void warm.then(() => bundle.saveCache());
 }

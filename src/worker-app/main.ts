@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseSupervisorMessage, type WorkerMessage } from '../workers/worker-protocol';
@@ -28,6 +29,17 @@ const CONTROL_ENTRY = existsSync(join(__dirname, 'control.bundle.js')) ? join(__
  */
 const CONTROL_YOUNG_GENERATION_MB = 2;
 
+/**
+ * How much bytecode a function runs before V8 considers optimizing it (V8's
+ * default is 132 KB). A worker runs the same short path task after task, and
+ * with the default it took thousands of tasks to get fast; each fresh worker
+ * started slow again. Set as the first task comes: boot code, run once, is
+ * not optimized for nothing (from the start, that cost an idle worker 5 MB),
+ * and both threads' code caches were written before, under the flags a
+ * worker starts with (V8 refuses a cache written under other flags).
+ */
+const TASK_INTERRUPT_BUDGET = 16 * 1024;
+
 function send(message: WorkerMessage, then?: () => void): void {
   if (!process.connected) return process.exit(1);
   process.send!(message, undefined, {}, (error) => (error ? process.exit(1) : then?.()));
@@ -48,6 +60,7 @@ let nice = 0;
 let ready = false;
 let controlGone = false;
 let abandoned = false;
+let tunedForTasks = false;
 let markWarm!: () => void;
 /** Resolves once `ready` is on its way; a worker that fails to boot exits instead. */
 export const warm = new Promise<void>((resolve) => (markWarm = resolve));
@@ -68,7 +81,10 @@ process.on('message', (raw) => {
     nice = message.nice;
     toControl({ type: 'token', token: message.token });
   }
-  if (message?.type === 'start' && ready && !abandoned) host.start(message.task);
+  if (message?.type === 'start' && ready && !abandoned) {
+    tuneForTasks();
+    host.start(message.task);
+  }
 });
 
 controlThread.on('message', (message: ControlToMain) => {
@@ -97,6 +113,13 @@ function becomeReady(port: number): void {
 
 function bootFailed(reason: string): void {
   send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: reason } }, () => process.exit(1));
+}
+
+/** Node leaves V8's flags open to change after start; a function takes the new budget when its current one runs out. */
+function tuneForTasks(): void {
+  if (tunedForTasks) return;
+  tunedForTasks = true;
+  setFlagsFromString(`--interrupt-budget=${TASK_INTERRUPT_BUDGET}`);
 }
 
 /** Should a task have left what `check` missed: no later task may run here (one already sent fails as a lost worker). */
