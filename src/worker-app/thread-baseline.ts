@@ -52,9 +52,13 @@ export class ThreadBaseline {
   /** Why the thread cannot serve again after the last task, or null when it can once `restore` has run. */
   check(): string | null {
     this.putBackEarly = this.defines.take();
-    // A definition may have made a property that will not go back: found out now, while the outcome can still say so.
-    const undone = this.putBackEarly ? this.putBackObjects((snapshot) => snapshot.deepChanged()) : this.keptShapes();
-    return undone ?? this.leftResources() ?? this.changedListeners();
+    return (
+      this.keptShapes() ??
+      // A definition may have made a property that will not go back: found out now, while the outcome can still say so.
+      (this.putBackEarly ? this.putBackObjects((snapshot) => snapshot.deepChanged()) : null) ??
+      this.leftResources() ??
+      this.changedListeners()
+    );
   }
 
   /** Undoes what the last task changed, after `check` passed; returns what could not be undone, which `check` should have found. */
@@ -104,10 +108,8 @@ export class ThreadBaseline {
     return null;
   }
 
-  /** Puts back the globals and built-ins that `changed` says a task changed; null when all went back, else why not. */
+  /** Puts back the globals and built-ins that `changed` says a task changed, once their shapes are kept; null when all went back, else why not. */
   private putBackObjects(changed: (snapshot: ObjectSnapshot) => boolean): string | null {
-    const shapes = this.keptShapes();
-    if (shapes) return shapes;
     if (changed(this.globals) && !this.globals.putBack()) return 'the task changed a global that cannot be put back';
     for (const snapshot of this.intrinsics) {
       if (changed(snapshot) && !snapshot.putBack()) return `the task changed the built-in ${nameOf(snapshot.target)} for good`;

@@ -16,6 +16,7 @@ describe('worker faults and limits', () => {
     ['fixture_crash', 'WORKER_EXITED', /killed by SIGKILL/],
     ['fixture_exit_zero', 'HANDLER_EXITED', /without a result/],
     ['fixture_throws', 'HANDLER_ERROR', /boom/],
+    ['fixture_throws_later', 'HANDLER_CRASHED', /thrown from a timer/],
     ['fixture_huge_result', 'RESULT_TOO_LARGE', /limit is 1048576/],
   ])('%s fails its task with %s and leaves the service healthy', async (type, code, message) => {
     const task = await service.submit(type, { delay_ms: 50 });
