@@ -37,32 +37,47 @@ describe('GroupCommit', () => {
     expect(db.inTransaction).toBe(false);
   });
 
-  it('keeps a group begun right after a commit open for the next turns\' writes, then commits it within milliseconds', async () => {
-    commits.write(() => 'first');
-    await nextTurn();
-    expect(db.inTransaction).toBe(false);
-    const group = commits.mark();
-    commits.write(() => 'second');
-    await nextTurn();
-    // Still open a turn later: what the next turn writes joins the same commit.
-    expect(db.inTransaction).toBe(true);
-    expect(commits.mark()).toBe(group);
-    commits.write(() => 'third');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(db.inTransaction).toBe(false);
-  });
+  describe('in a stream of writes', () => {
+    // The clock stands still unless a test moves it: "right after a commit" does not depend on how busy the machine is.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
 
-  it('commits a lingering group at the end of the turn as soon as a reply waits on it', async () => {
-    commits.write(() => 'first');
-    await nextTurn();
-    const since = commits.mark();
-    commits.write(() => 'second');
-    let durable = false;
-    const settled = commits.durable(since).then(() => (durable = true));
-    await nextTurn();
-    expect(db.inTransaction).toBe(false);
-    await settled;
-    expect(durable).toBe(true);
+    it("keeps a group begun right after a commit open for the next turns' writes, then commits it within a millisecond", async () => {
+      commits.write(() => 'first');
+      await nextTurn();
+      expect(db.inTransaction).toBe(false);
+      const group = commits.mark();
+      commits.write(() => 'second');
+      await nextTurn();
+      // Still open a turn later: what the next turn writes joins the same commit.
+      expect(db.inTransaction).toBe(true);
+      expect(commits.mark()).toBe(group);
+      commits.write(() => 'third');
+      jest.advanceTimersByTime(1);
+      expect(db.inTransaction).toBe(false);
+    });
+
+    it('commits a group at the end of its turn when it begins after a quiet spell', async () => {
+      commits.write(() => 'first');
+      await nextTurn();
+      jest.advanceTimersByTime(5);
+      commits.write(() => 'after a while');
+      await nextTurn();
+      expect(db.inTransaction).toBe(false);
+    });
+
+    it('commits a lingering group at the end of the turn as soon as a reply waits on it', async () => {
+      commits.write(() => 'first');
+      await nextTurn();
+      const since = commits.mark();
+      commits.write(() => 'second');
+      let durable = false;
+      const settled = commits.durable(since).then(() => (durable = true));
+      await nextTurn();
+      expect(db.inTransaction).toBe(false);
+      await settled;
+      expect(durable).toBe(true);
+    });
   });
 
   it('rejects durable for anyone who wrote or read before a lost commit, and not for later writers', async () => {

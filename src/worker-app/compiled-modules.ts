@@ -45,7 +45,12 @@ export function keepCompiledModules(): void {
     const entry = compiled.get(filename);
     if (file && entry?.file && sameFile(entry.file, file)) return runCommonJs(entry.script, module, filename, requireOf(module));
     fileBeforeRead = file;
-    return readAndCompile.call(this, module, filename);
+    try {
+      return readAndCompile.call(this, module, filename);
+    } finally {
+      // Should Node refuse the file before compiling it (an ES module), the stat goes with it.
+      fileBeforeRead = undefined;
+    }
   };
 
   const prototype = Module.prototype as unknown as { _compile: CompileMethod };

@@ -16,8 +16,8 @@ const { hasOwn, is, keys: enumerableKeys, getOwnPropertySymbols } = Object;
  * caller when that is needed.
  */
 export class ObjectSnapshot {
-  readonly descriptors = new Map<PropertyKey, PropertyDescriptor>();
-  readonly prototype: object | null;
+  private readonly descriptors = new Map<PropertyKey, PropertyDescriptor>();
+  private readonly prototype: object | null;
   private readonly enumerableCount: number;
   private readonly symbolCount: number;
   private readonly dataKeys: PropertyKey[] = [];
@@ -101,7 +101,7 @@ export class ObjectSnapshot {
   }
 }
 
-export function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
+function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
   return (
     !!b &&
     is(a.value, b.value) &&
