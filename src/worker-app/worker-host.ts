@@ -1,5 +1,6 @@
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import type { MainToControl } from './control-thread-protocol';
+import { collectAllGarbage } from './full-collection';
 import { HandlerRun, type HandlerEvent, type HandlerOutcome } from './handler-run';
 import type { RunBoard } from './run-board';
 import type { RunFlags } from './run-flags';
@@ -116,7 +117,7 @@ export class WorkerHost {
     if (!completed || spent) return;
     const unrestored = this.baseline!.restore();
     if (unrestored) return this.deps.abandon(unrestored);
-    this.idleTimer = this.deps.timers.schedule(() => collectGarbage(), COLLECT_WHEN_IDLE_MS);
+    this.idleTimer = this.deps.timers.schedule(collectAllGarbage, COLLECT_WHEN_IDLE_MS);
   }
 }
 
@@ -129,9 +130,4 @@ function toWorkerOutcome(outcome: HandlerOutcome, spent: string | null): WorkerM
     case 'aborted':
       return { type: 'aborted' };
   }
-}
-
-/** `--expose-gc` is set on workers; without it (a worker started by hand) there is nothing to do. */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }

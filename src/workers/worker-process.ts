@@ -10,8 +10,12 @@ const WORKER_APP = join(__dirname, '..', 'worker-app');
  */
 export const WORKER_ENTRY = existsSync(join(WORKER_APP, 'worker.bundle.js')) ? join(WORKER_APP, 'boot.js') : join(WORKER_APP, 'main.js');
 
-/** `gc` lets an idle worker give back the heap its tasks grew (see WorkerHost). */
-export const WORKER_EXEC_ARGV = ['--expose-gc'];
+/**
+ * None of the service's own (a worker does not inherit `--inspect`, say). Not
+ * `--expose-gc` either: under it V8 refuses Node's code cache for its own
+ * modules, and each worker thread compiled them from source (full-collection.ts).
+ */
+export const WORKER_EXEC_ARGV: string[] = [];
 
 export interface WorkerExit {
   code: number | null;

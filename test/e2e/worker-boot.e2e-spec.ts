@@ -6,7 +6,8 @@ import { waitUntil } from './service';
 
 const WORKER_APP = join(__dirname, '..', '..', 'dist', 'worker-app');
 const ENTRY = join(WORKER_APP, 'boot.js');
-const CACHE = join(WORKER_APP, 'worker.bundle.js.v8-cache');
+/** The control thread's: the main thread's bundle is small and runs without one (boot.ts). */
+const CACHE = join(WORKER_APP, 'control.bundle.js.v8-cache');
 
 interface BootedWorker {
   child: ChildProcess;
@@ -58,7 +59,7 @@ async function bootAndWaitForNewCache(before: Buffer | null, execArgv: string[] 
   }
 }
 
-/** The bundled worker runs with a V8 code cache next to the bundle; a bad cache must never keep it from booting. */
+/** The bundled worker's control thread runs with a V8 code cache next to its bundle; a bad cache must never keep it from booting. */
 describe('worker boot with the code cache', () => {
   let sound: Buffer;
 
