@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Script } from 'node:vm';
 import { compileCommonJs, runCommonJs } from './commonjs-script';
 
 /**
@@ -34,18 +35,26 @@ const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('
  * another bundle, or one torn or damaged on disk, is never handed to V8.
  */
 export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache`): CachedModule {
+  const { script, key, cache } = compileWithCodeCache(file, cacheFile);
+  const module = { exports: {} as unknown };
+  runCommonJs(script, module, file);
+  return { exports: module.exports, cache, saveCache: () => writeCache(cacheFile, key, script.createCachedData()) };
+}
+
+/**
+ * Apart from running: the file and its cache as read (2 MB for the control
+ * bundle, outside V8's heap) are unreachable before the bundle runs, so the
+ * first minor collection of its boot frees them. Kept until it had run, they
+ * were old enough to wait for a full collection, about 8 s into idleness.
+ */
+function compileWithCodeCache(file: string, cacheFile: string): { script: Script; key: string; cache: CacheUse } {
   // Hashed as read: hashing the decoded string would encode it back first, five times the cost.
   const bytes = readFileSync(file);
   const key = createHash('sha1').update(`${process.version} ${process.arch}\n`).update(bytes).digest('hex');
-  const source = bytes.toString('utf8');
   const cached = readCache(cacheFile, key);
-  const script = compileCommonJs(source, file, cached ?? undefined);
+  const script = compileCommonJs(bytes.toString('utf8'), file, cached ?? undefined);
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
-
-  const module = { exports: {} as unknown };
-  runCommonJs(script, module, file);
-
-  return { exports: module.exports, cache, saveCache: () => writeCache(cacheFile, key, script.createCachedData()) };
+  return { script, key, cache };
 }
 
 /** The cached data; undefined without a cache file, null when the file is not a sound cache for this key. */
