@@ -101,10 +101,11 @@ controlThread.unref();
 function becomeReady(port: number): void {
   const niceRefused = lowerOwnPriority(nice);
   if (niceRefused) send({ type: 'log', message: `WORKER_NICE=${nice} could not be applied (${niceRefused}); handlers run at the service's priority` });
+  send({ type: 'ready', port });
   // Taken once this worker's own modules, listeners and thread are in place: that much every task may share.
+  // After `ready` has left (it takes a few ms), yet before any task can be read: that comes in a later turn.
   host.prepare(new ThreadBaseline());
   ready = true;
-  send({ type: 'ready', port });
 }
 
 function bootFailed(reason: string): void {
