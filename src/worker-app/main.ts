@@ -3,7 +3,7 @@ import { setPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { parseSupervisorMessage, type WorkerMessage } from '../workers/worker-protocol';
+import type { WorkerMessage } from '../workers/worker-protocol';
 import { keepCompiledModules } from './compiled-modules';
 import type { ControlThreadData, ControlToMain, MainToControl } from './control-thread-protocol';
 import { RunBoard } from './run-board';
@@ -11,12 +11,15 @@ import { RunFlags } from './run-flags';
 import { ThreadBaseline } from './thread-baseline';
 import { TimerLedger } from './timer-ledger';
 import { WorkerHost } from './worker-host';
+import { WorkerLifecycle } from './worker-lifecycle';
 
 /**
  * Entry of a worker process. Its main thread runs the tasks it is given, one
  * at a time; a control thread serves the control app. Once that listens and
  * the supervisor's token is in, the worker reports `ready`, and serves until
- * it is told to go (IPC disconnect) or killed.
+ * it is told to go (IPC disconnect) or killed. This file wires the process
+ * and the thread to WorkerLifecycle (the handshake, and when to go) and to
+ * WorkerHost (the tasks).
  */
 
 /** `npm run build` bundles the control thread too, and `boot.js` runs whichever bundle its thread needs. */
@@ -55,12 +58,17 @@ const flags = new RunFlags();
 const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer };
 const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData, resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB } });
 const toControl = (message: MainToControl) => controlThread.postMessage(message);
-const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers, abandon: (reason) => abandon(reason) });
-let nice = 0;
-let ready = false;
-let controlGone = false;
-let abandoned = false;
-let tunedForTasks = false;
+const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers, abandon: (reason) => lifecycle.abandon(reason) });
+const lifecycle = new WorkerLifecycle({
+  send,
+  exit: (code) => process.exit(code),
+  toControl,
+  host,
+  takeBaseline: () => new ThreadBaseline(),
+  lowerPriority: lowerOwnPriority,
+  // Node leaves V8's flags open to change after start; a function takes the new budget when its current one runs out.
+  tuneForTasks: () => setFlagsFromString(`--interrupt-budget=${TASK_INTERRUPT_BUDGET}`),
+});
 
 // Without its supervisor a worker has no purpose: leave no orphan behind.
 process.on('disconnect', () => process.exit(0));
@@ -71,67 +79,12 @@ process.on('exit', (code) => {
   const outcome = host.exiting(code);
   if (outcome && process.connected) process.send!(outcome);
 });
+process.on('message', (raw) => lifecycle.onSupervisor(raw));
 
-process.on('message', (raw) => {
-  const message = parseSupervisorMessage(raw);
-  if (message?.type === 'boot' && !ready) {
-    nice = message.nice;
-    toControl({ type: 'token', token: message.token });
-  }
-  if (message?.type === 'start' && ready && !abandoned) {
-    tuneForTasks();
-    host.start(message.task);
-  }
-});
-
-controlThread.on('message', (message: ControlToMain) => {
-  switch (message?.type) {
-    case 'listening':
-      return becomeReady(message.port);
-    case 'boot_failed':
-      return bootFailed(message.message);
-    case 'abort':
-      return host.abort();
-  }
-});
-controlThread.on('error', (error) => controlLost(error.message));
-controlThread.on('exit', (code) => controlLost(`it exited with code ${code}`));
+controlThread.on('message', (message: ControlToMain) => lifecycle.onControl(message));
+controlThread.on('error', (error) => lifecycle.controlLost(error.message));
+controlThread.on('exit', (code) => lifecycle.controlLost(`it exited with code ${code}`));
 controlThread.unref();
-
-function becomeReady(port: number): void {
-  const niceRefused = lowerOwnPriority(nice);
-  if (niceRefused) send({ type: 'log', message: `WORKER_NICE=${nice} could not be applied (${niceRefused}); handlers run at the service's priority` });
-  send({ type: 'ready', port });
-  // Taken once this worker's own modules, listeners and thread are in place: that much every task may share.
-  // After `ready` has left (it takes a few ms), yet before any task can be read: that comes in a later turn.
-  host.prepare(new ThreadBaseline());
-  ready = true;
-}
-
-function bootFailed(reason: string): void {
-  send({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: reason } }, () => process.exit(1));
-}
-
-/** Node leaves V8's flags open to change after start; a function takes the new budget when its current one runs out. */
-function tuneForTasks(): void {
-  if (tunedForTasks) return;
-  tunedForTasks = true;
-  setFlagsFromString(`--interrupt-budget=${TASK_INTERRUPT_BUDGET}`);
-}
-
-/** Should a task have left what `check` missed: no later task may run here (one already sent fails as a lost worker). */
-function abandon(reason: string): void {
-  abandoned = true;
-  send({ type: 'log', message: `worker exits: ${reason}` }, () => process.exit(1));
-}
-
-/** A worker nobody can pause or terminate must not run tasks. Its `error` comes before its `exit`: one report. */
-function controlLost(reason: string): void {
-  if (controlGone) return;
-  controlGone = true;
-  if (!ready) return bootFailed(`control thread lost: ${reason}`);
-  send({ type: 'log', message: `control thread lost: ${reason}` }, () => process.exit(1));
-}
 
 /**
  * Linux keeps a nice value per thread, and `setPriority` without a pid sets
