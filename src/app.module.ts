@@ -5,6 +5,7 @@ import { ClusterModeModule } from './cluster/cluster-mode.module';
 import { appConfig, type AppConfig } from './config/app-config';
 import { EmbeddedModeModule } from './embedded/embedded-mode.module';
 import { HealthModule } from './health/health.module';
+import { MemoryModule } from './memory/memory.module';
 import { MonitorModule } from './monitor/monitor.module';
 import { NodesModule } from './nodes/nodes.module';
 import { TaskTypesModule } from './task-types/task-types.module';
@@ -28,6 +29,7 @@ export class AppModule {
         NodesModule,
         MonitorModule,
         HealthModule,
+        MemoryModule,
       ],
     };
   }

@@ -42,7 +42,7 @@ export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache
 }
 
 /**
- * Apart from running: the file and its cache as read (2 MB for the control
+ * Apart from running: the file and its cache as read (1.4 MB for the control
  * bundle, outside V8's heap) are unreachable before the bundle runs, so the
  * first minor collection of its boot frees them. Kept until it had run, they
  * were old enough to wait for a full collection, about 8 s into idleness.

@@ -15,6 +15,17 @@ describe('collectAllGarbage', () => {
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
   });
 
+  it('collects with compaction too, and plainly again after', async () => {
+    const compacted = new WeakRef({ payload: new Array(1000).fill('z') });
+    await nextTurn();
+    collectAllGarbage({ compact: true });
+    expect(compacted.deref()).toBeUndefined();
+    const plain = new WeakRef({ payload: new Array(1000).fill('w') });
+    await nextTurn();
+    collectAllGarbage();
+    expect(plain.deref()).toBeUndefined();
+  });
+
   it('collects again on later calls', async () => {
     collectAllGarbage();
     const watched = new WeakRef({ payload: new Array(1000).fill('y') });

@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { collectAllGarbage } from './full-collection';
+import { QuietSpellCollector, type MemoryProbes } from './quiet-spell-collector';
+
+/** How often it looks: the heap a burst grew is given back within two looks of its end. */
+const CHECK_EVERY_MS = 250;
+
+/** The service's own process (API or worker node) gives back what a burst grew, once it is quiet. */
+@Injectable()
+export class IdleCollection {
+  private readonly logger = new Logger('Memory');
+  private readonly collector = new QuietSpellCollector(processProbes());
+
+  @Interval(CHECK_EVERY_MS)
+  check(): void {
+    const before = process.memoryUsage.rss();
+    if (!this.collector.check()) return;
+    this.logger.debug(`quiet after a burst: full collection, RSS ${mb(before)} -> ${mb(process.memoryUsage.rss())} MB`);
+  }
+}
+
+function processProbes(): MemoryProbes {
+  let last = performance.eventLoopUtilization();
+  return {
+    utilizationSinceLast: () => {
+      const now = performance.eventLoopUtilization();
+      const { utilization } = performance.eventLoopUtilization(now, last);
+      last = now;
+      return utilization;
+    },
+    heapCommitted: () => getHeapStatistics().total_heap_size,
+    collect: () => collectAllGarbage({ compact: true }),
+  };
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}

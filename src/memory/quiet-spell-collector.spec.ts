@@ -1,0 +1,60 @@
+import { GROWTH_WORTH_COLLECTING, QUIET_UTILIZATION, QuietSpellCollector, type MemoryProbes } from './quiet-spell-collector';
+
+const MB = 1024 * 1024;
+
+describe('QuietSpellCollector', () => {
+  let utilization: number;
+  let committed: number;
+  let collections: number;
+  let collector: QuietSpellCollector;
+
+  beforeEach(() => {
+    utilization = 0.5;
+    committed = 60 * MB;
+    collections = 0;
+    const probes: MemoryProbes = {
+      utilizationSinceLast: () => utilization,
+      heapCommitted: () => committed,
+      // A full collection gives back most of what the burst grew.
+      collect: () => ((collections += 1), (committed = 70 * MB)),
+    };
+    collector = new QuietSpellCollector(probes);
+  });
+
+  it('collects once a burst that grew the heap is over, and not again until the heap grows again', () => {
+    committed = 130 * MB;
+    expect(collector.check()).toBe(false); // still busy
+    utilization = QUIET_UTILIZATION / 2;
+    expect(collector.check()).toBe(true);
+    expect(collections).toBe(1);
+    expect(collector.check()).toBe(false);
+
+    committed = 70 * MB + GROWTH_WORTH_COLLECTING - 1;
+    expect(collector.check()).toBe(false);
+    committed = 70 * MB + GROWTH_WORTH_COLLECTING;
+    expect(collector.check()).toBe(true);
+    expect(collections).toBe(2);
+  });
+
+  it('never collects while the event loop is busier than quiet, however much the heap grew', () => {
+    committed = 500 * MB;
+    utilization = QUIET_UTILIZATION;
+    for (let i = 0; i < 10; i++) expect(collector.check()).toBe(false);
+    expect(collections).toBe(0);
+  });
+
+  it('leaves a quiet process alone when its heap has not grown by enough', () => {
+    utilization = 0;
+    committed = 60 * MB + GROWTH_WORTH_COLLECTING - 1;
+    expect(collector.check()).toBe(false);
+    expect(collections).toBe(0);
+  });
+
+  it('counts growth from what V8 gave back on its own', () => {
+    utilization = 0;
+    committed = 40 * MB; // V8's memory reducer ran
+    expect(collector.check()).toBe(false);
+    committed = 40 * MB + GROWTH_WORTH_COLLECTING;
+    expect(collector.check()).toBe(true);
+  });
+});
