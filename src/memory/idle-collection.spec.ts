@@ -1,0 +1,24 @@
+import { NestFactory } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { MemoryModule } from './memory.module';
+import { QuietSpellCollector } from './quiet-spell-collector';
+
+@Module({ imports: [ScheduleModule.forRoot(), MemoryModule] })
+class ScheduledMemoryModule {}
+
+describe('MemoryModule', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('looks every 250 ms once the app is up, and stops with it', async () => {
+    const looks = jest.spyOn(QuietSpellCollector.prototype, 'check').mockReturnValue(false);
+    const app = await NestFactory.createApplicationContext(ScheduledMemoryModule, { logger: false });
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const seen = looks.mock.calls.length;
+    await app.close();
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(seen).toBeLessThanOrEqual(4);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(looks.mock.calls.length).toBe(seen);
+  });
+});
