@@ -44,6 +44,22 @@ describe('RunControl', () => {
     expect(flags.pauseRequested).toBe(false);
   });
 
+  it('answers a pause at once, false, when the task ends before it parks, even if it asked after the end', async () => {
+    board.begin({ task_id: 't1', task_type: 'noop' });
+    const run = control.run!;
+    const late = (pause: Promise<boolean>) => Promise.race([pause, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    const waiting = run.pause(10_000);
+    flags.end();
+    board.end();
+    expect(await late(waiting)).toBe(false);
+    expect(await late(run.pause(10_000))).toBe(false);
+    // The next task starts with a cell that waits again.
+    flags.clear();
+    board.begin({ task_id: 't2', task_type: 'noop' });
+    expect(await control.run!.pause(30)).toBe(false);
+    expect(control.run!.status()).toMatchObject({ task_id: 't2', state: 'pausing' });
+  });
+
   it('terminates through the abort flag and a message that fires the handler signal', () => {
     board.begin({ task_id: 't1', task_type: 'noop' });
     const run = control.run!;

@@ -9,6 +9,8 @@ const PAUSE = 0;
 const ABORT = 1;
 const PARKED = 2;
 const SLOTS = 3;
+/** In the PARKED cell once the task has ended: it will not park now, and a pause waiting for it need not wait. */
+const ENDED = 2;
 
 export class RunFlags {
   private readonly cells: Int32Array;
@@ -27,6 +29,12 @@ export class RunFlags {
 
   get parked(): boolean {
     return Atomics.load(this.cells, PARKED) === 1;
+  }
+
+  /** Handler side, as a task ends: a pause request waiting for it to park is answered at once, now or later. */
+  end(): void {
+    Atomics.store(this.cells, PARKED, ENDED);
+    Atomics.notify(this.cells, PARKED);
   }
 
   /** Handler side, as a task begins: nothing is requested of it yet. */
@@ -56,8 +64,9 @@ export class RunFlags {
     this.setParked(0);
   }
 
-  /** Control side: resolves true once the handler is parked, false if it is not within `waitMs`. */
+  /** Control side: resolves true once the handler is parked, false if it is not within `waitMs` or its task ends. */
   async whenParked(waitMs: number): Promise<boolean> {
+    // Waits only while the cell says "running": "parked" and "ended" are answers.
     const wait = Atomics.waitAsync(this.cells, PARKED, 0, waitMs);
     if (wait.async) await wait.value;
     return this.parked;

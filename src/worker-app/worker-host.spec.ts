@@ -62,6 +62,14 @@ describe('WorkerHost', () => {
     expect(timers.schedule).toHaveBeenCalledWith(expect.any(Function), 5000);
   });
 
+  it('tells a pause waiting for the handler to park that its task has ended', async () => {
+    host.start(task(`module.exports = { run: async (input, ctx) => { await ctx.sleep(30); return 1; } };`));
+    const pause = flags.whenParked(10_000);
+    await outcome();
+    const answer = await Promise.race([pause, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    expect(answer).toBe(false);
+  });
+
   it('says in the outcome why the process cannot serve again, and neither puts it back nor arms anything for an idle time it will not have', async () => {
     baseline.check.mockReturnValue('the task left TCPSocketWrap open');
     host.start(task(`module.exports = { run: () => 'done' };`));

@@ -110,6 +110,7 @@ export class WorkerHost {
     const completed = outcome.type === 'result';
     const spent = completed ? this.baseline!.check() : null;
     this.deps.board.end();
+    this.deps.flags.end();
     this.current = null;
     if (this.reported) return;
     this.reported = true;
