@@ -1,6 +1,6 @@
+import { collectAllGarbage } from '../memory/full-collection';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import type { MainToControl } from './control-thread-protocol';
-import { collectAllGarbage } from '../memory/full-collection';
 import { HandlerRun, type HandlerEvent, type HandlerOutcome } from './handler-run';
 import type { RunBoard } from './run-board';
 import type { RunFlags } from './run-flags';
