@@ -3,6 +3,17 @@ import { RunBoard } from './run-board';
 import { RunControl } from './run-control';
 import { RunFlags } from './run-flags';
 
+/** The answer, or 'still waiting' after `ms`; the timer goes either way, so nothing outlives the test. */
+async function answerWithin<T>(answer: Promise<T>, ms: number): Promise<T | 'still waiting'> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
+  try {
+    return await Promise.race([answer, waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The control thread's side; the main thread's writes are made here through the same shared memory. */
 describe('RunControl', () => {
   let board: RunBoard;
@@ -47,7 +58,7 @@ describe('RunControl', () => {
   it('answers a pause at once, false, when the task ends before it parks, even if it asked after the end', async () => {
     board.begin({ task_id: 't1', task_type: 'noop' });
     const run = control.run!;
-    const late = (pause: Promise<boolean>) => Promise.race([pause, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    const late = (pause: Promise<boolean>) => answerWithin(pause, 2000);
     const waiting = run.pause(10_000);
     flags.end();
     board.end();

@@ -66,7 +66,10 @@ describe('WorkerHost', () => {
     host.start(task(`module.exports = { run: async (input, ctx) => { await ctx.sleep(30); return 1; } };`));
     const pause = flags.whenParked(10_000);
     await outcome();
-    const answer = await Promise.race([pause, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 2000)));
+    const answer = await Promise.race([pause, waited]);
+    clearTimeout(timer);
     expect(answer).toBe(false);
   });
 
