@@ -27,6 +27,7 @@ describe('loadAppConfig', () => {
       workerMaxRssBytes: 512 * 1024 * 1024,
       workerIdleTimeoutMs: 30000,
       workerNice: 10,
+      idleCompactBytes: 16 * 1024 * 1024,
     });
   });
 
@@ -50,6 +51,8 @@ describe('loadAppConfig', () => {
     ['WORKER_REFRESH_AFTER_TASKS', '-1'],
     ['WORKER_MAX_RSS_MB', 'lots'],
     ['WORKER_IDLE_TIMEOUT_MS', '10'],
+    ['IDLE_COMPACT_MB', '-1'],
+    ['IDLE_COMPACT_MB', 'some'],
     ['QUEUE', 'kafka'],
     ['ROLE', 'boss'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],

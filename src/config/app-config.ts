@@ -72,6 +72,9 @@ class Environment {
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(-20) @Max(19)
   WORKER_NICE = 10;
 
+  @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(64 * 1024)
+  IDLE_COMPACT_MB = 16;
+
   // Shared mode: several nodes on one Redis.
   @Transform(emptyAsUnset) @IsIn(['embedded', 'bullmq'])
   QUEUE: 'embedded' | 'bullmq' = 'embedded';
@@ -134,6 +137,8 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
     workerIdleTimeoutMs: parsed.WORKER_IDLE_TIMEOUT_MS,
     /** Niceness of worker processes; below the service's own it needs CAP_SYS_NICE. */
     workerNice: parsed.WORKER_NICE,
+    /** Heap growth after which a quiet service compacts its heap once (0: never). */
+    idleCompactBytes: parsed.IDLE_COMPACT_MB * 1024 * 1024,
     queue: parsed.QUEUE,
     role: parsed.ROLE,
     redisUrl: parsed.REDIS_URL,

@@ -1,10 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
+import { appConfig } from '../config/app-config';
 import { MemoryModule } from './memory.module';
 import { QuietSpellCollector } from './quiet-spell-collector';
 
-@Module({ imports: [ScheduleModule.forRoot(), MemoryModule] })
+@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }), ScheduleModule.forRoot(), MemoryModule] })
 class ScheduledMemoryModule {}
 
 describe('MemoryModule', () => {

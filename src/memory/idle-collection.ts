@@ -1,18 +1,23 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { appConfig, type AppConfig } from '../config/app-config';
 import { collectAllGarbage } from './full-collection';
 import { QuietSpellCollector, type MemoryProbes } from './quiet-spell-collector';
 
 /** How often it looks: the heap a burst grew is given back within two looks of its end. */
 const CHECK_EVERY_MS = 250;
 
-/** The service's own process (API or worker node) gives back what a burst grew, once it is quiet. */
+/** The service's own process (API or worker node) gives back what a burst grew, once it is quiet (IDLE_COMPACT_MB). */
 @Injectable()
 export class IdleCollection {
   private readonly logger = new Logger('Memory');
-  private readonly collector = new QuietSpellCollector(processProbes());
+  private readonly collector: QuietSpellCollector;
+
+  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    this.collector = new QuietSpellCollector(processProbes(), config.idleCompactBytes);
+  }
 
   @Interval(CHECK_EVERY_MS)
   check(): void {

@@ -1,24 +1,26 @@
-import { GROWTH_WORTH_COLLECTING, QUIET_UTILIZATION, QuietSpellCollector, type MemoryProbes } from './quiet-spell-collector';
+import { QUIET_UTILIZATION, QuietSpellCollector, type MemoryProbes } from './quiet-spell-collector';
 
 const MB = 1024 * 1024;
+const GROWTH_WORTH_COLLECTING = 16 * MB;
 
 describe('QuietSpellCollector', () => {
   let utilization: number;
   let committed: number;
   let collections: number;
   let collector: QuietSpellCollector;
+  let probes: MemoryProbes;
 
   beforeEach(() => {
     utilization = 0.5;
     committed = 60 * MB;
     collections = 0;
-    const probes: MemoryProbes = {
+    probes = {
       utilizationSinceLast: () => utilization,
       heapCommitted: () => committed,
       // A full collection gives back most of what the burst grew.
       collect: () => ((collections += 1), (committed = 70 * MB)),
     };
-    collector = new QuietSpellCollector(probes);
+    collector = new QuietSpellCollector(probes, GROWTH_WORTH_COLLECTING);
   });
 
   it('collects once a burst that grew the heap is over, and not again until the heap grows again', () => {
@@ -56,5 +58,13 @@ describe('QuietSpellCollector', () => {
     expect(collector.check()).toBe(false);
     committed = 40 * MB + GROWTH_WORTH_COLLECTING;
     expect(collector.check()).toBe(true);
+  });
+
+  it('never collects when set to 0 (IDLE_COMPACT_MB=0)', () => {
+    const never = new QuietSpellCollector(probes, 0);
+    utilization = 0;
+    committed = 500 * MB;
+    expect(never.check()).toBe(false);
+    expect(collections).toBe(0);
   });
 });

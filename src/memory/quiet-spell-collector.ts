@@ -9,8 +9,6 @@ export interface MemoryProbes {
 
 /** Below this share of busy event loop, the process is quiet: no request, no task traffic to speak of. */
 export const QUIET_UTILIZATION = 0.02;
-/** Heap grown by at least this much since the last collection is worth giving back. */
-export const GROWTH_WORTH_COLLECTING = 16 * 1024 * 1024;
 
 /**
  * Gives back the heap a burst grew, once the burst is over. A burst of
@@ -25,7 +23,11 @@ export const GROWTH_WORTH_COLLECTING = 16 * 1024 * 1024;
 export class QuietSpellCollector {
   private committedAfterLast: number;
 
-  constructor(private readonly probes: MemoryProbes) {
+  /** `growthWorthCollecting`: heap grown by at least this many bytes since the last collection is worth giving back (0: never). */
+  constructor(
+    private readonly probes: MemoryProbes,
+    private readonly growthWorthCollecting: number,
+  ) {
     this.committedAfterLast = probes.heapCommitted();
   }
 
@@ -35,7 +37,7 @@ export class QuietSpellCollector {
     const committed = this.probes.heapCommitted();
     // V8 gave back on its own: growth counts from there.
     if (committed < this.committedAfterLast) this.committedAfterLast = committed;
-    if (!quiet || committed - this.committedAfterLast < GROWTH_WORTH_COLLECTING) return false;
+    if (!quiet || this.growthWorthCollecting === 0 || committed - this.committedAfterLast < this.growthWorthCollecting) return false;
     this.probes.collect();
     this.committedAfterLast = this.probes.heapCommitted();
     return true;
