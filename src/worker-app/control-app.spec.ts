@@ -15,7 +15,11 @@ describe('control app', () => {
     resume: jest.fn(),
     terminate: jest.fn(),
   };
-  const control = { run: run as unknown as ControlledRun | null };
+  const control: { run: ControlledRun | null; runSoon: jest.Mock<Promise<ControlledRun | null>, [number]> } = {
+    run: run as unknown as ControlledRun,
+    // The real one waits for a task the supervisor has just sent to begin (RunBoard.readSoon).
+    runSoon: jest.fn(async (_waitMs: number) => control.run),
+  };
   let app: INestApplication;
   let base: string;
 
@@ -71,9 +75,10 @@ describe('control app', () => {
     expect((await call('GET', '/status')).status).toBe(401);
   });
 
-  it('answers 409 when the worker runs no task', async () => {
+  it('answers 409 when the worker runs no task, nor begins one within 500 ms', async () => {
     control.run = null;
     const response = await call('GET', '/status');
+    expect(control.runSoon).toHaveBeenCalledWith(500);
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'this worker runs no task' });
   });

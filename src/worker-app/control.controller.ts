@@ -13,6 +13,8 @@ export interface WorkerToken {
 
 /** How long `POST /control` waits for the handler to park before answering. */
 const PARK_WAIT_MS = 1000;
+/** How long a request waits, with no task on the board, for the one the supervisor has just sent to begin. */
+const BEGIN_WAIT_MS = 500;
 
 @Injectable()
 export class WorkerTokenGuard implements CanActivate {
@@ -34,31 +36,31 @@ export class WorkerTokenGuard implements CanActivate {
 export class ControlController {
   constructor(private readonly runs: RunControl) {}
 
-  private get run(): ControlledRun {
-    const run = this.runs.run;
+  private async run(): Promise<ControlledRun> {
+    const run = await this.runs.runSoon(BEGIN_WAIT_MS);
     if (!run) throw new ConflictException('this worker runs no task');
     return run;
   }
 
   @Get('status')
-  status(): WorkerStatus {
-    return this.run.status();
+  async status(): Promise<WorkerStatus> {
+    return (await this.run()).status();
   }
 
   @Post('control')
   @HttpCode(200)
   async control(@Body() body: { action?: unknown }): Promise<WorkerStatus> {
-    const run = this.run;
-    if (body?.action === 'pause') await run.pause(PARK_WAIT_MS);
-    else if (body?.action === 'resume') run.resume();
-    else throw new BadRequestException('action must be pause or resume');
+    if (body?.action !== 'pause' && body?.action !== 'resume') throw new BadRequestException('action must be pause or resume');
+    const run = await this.run();
+    if (body.action === 'pause') await run.pause(PARK_WAIT_MS);
+    else run.resume();
     return run.status();
   }
 
   @Post('terminate')
   @HttpCode(202)
-  terminate(): WorkerStatus {
-    const run = this.run;
+  async terminate(): Promise<WorkerStatus> {
+    const run = await this.run();
     run.terminate();
     return run.status();
   }

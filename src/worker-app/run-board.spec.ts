@@ -21,6 +21,29 @@ describe('RunBoard', () => {
     expect(reader.read()).toMatchObject({ task_id: 'ü-€-task', task_type: 'process_data' });
   });
 
+  it('waits, with no task on it, for one to begin, and gives up after the wait', async () => {
+    const writer = new RunBoard();
+    const reader = new RunBoard(writer.buffer);
+    setTimeout(() => writer.begin({ task_id: 'soon', task_type: 'noop' }), 30);
+    expect(await reader.readSoon(5000)).toMatchObject({ task_id: 'soon', run: 1 });
+    // Already there: at once.
+    expect(await reader.readSoon(0)).toMatchObject({ task_id: 'soon' });
+
+    writer.end();
+    const started = Date.now();
+    expect(await reader.readSoon(50)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  it('waits on past an end for the next begin', async () => {
+    const writer = new RunBoard();
+    const reader = new RunBoard(writer.buffer);
+    // Both writes in one turn: the waiting reader, in this thread, wakes only after both, to an empty board.
+    setTimeout(() => (writer.begin({ task_id: 'a', task_type: 'noop' }), writer.end()), 10);
+    setTimeout(() => writer.begin({ task_id: 'b', task_type: 'noop' }), 40);
+    expect(await reader.readSoon(5000)).toMatchObject({ task_id: 'b', run: 2 });
+  });
+
   it('refuses an identity too large for it, and is left empty rather than torn', () => {
     const board = new RunBoard();
     board.begin({ task_id: 'a', task_type: 'noop' });

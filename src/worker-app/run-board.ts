@@ -66,12 +66,31 @@ export class RunBoard {
     }
   }
 
+  /**
+   * Reader side: the task running now, or, with none, the one that begins
+   * within `waitMs`. The supervisor shows a task running as soon as it has
+   * sent it, and the main thread, at a lower priority, may begin it a moment
+   * later: a request about it must not be told that no task runs.
+   */
+  async readSoon(waitMs: number): Promise<RunIdentity | null> {
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      const version = Atomics.load(this.header, VERSION);
+      const identity = this.read();
+      const left = deadline - performance.now();
+      if (identity || left <= 0) return identity;
+      // Any write wakes this (see write): a begin, or an end, after which it waits on.
+      const wait = Atomics.waitAsync(this.header, VERSION, version, left);
+      if (wait.async) await wait.value;
+    }
+  }
+
   private write(text: string): void {
     Atomics.add(this.header, VERSION, 1);
     const { written, read } = encoder.encodeInto(text, this.body);
     Atomics.store(this.header, LENGTH, read === text.length ? written : 0);
     Atomics.add(this.header, VERSION, 1);
-    // Wakes nobody, at no cost, unless a reader came mid-write.
+    // Wakes nobody, at no cost, unless a reader came mid-write or waits for a task to begin.
     Atomics.notify(this.header, VERSION);
     if (read !== text.length) throw new RangeError(`a run's identity takes more than ${BODY_BYTES} bytes`);
   }

@@ -26,7 +26,15 @@ export class RunControl {
 
   /** The task running now, or null. */
   get run(): ControlledRun | null {
-    const identity = this.board.read();
+    return this.controlled(this.board.read());
+  }
+
+  /** The task running now or beginning within `waitMs` (RunBoard.readSoon), or null. */
+  async runSoon(waitMs: number): Promise<ControlledRun | null> {
+    return this.controlled(await this.board.readSoon(waitMs));
+  }
+
+  private controlled(identity: RunIdentity | null): ControlledRun | null {
     return identity && new ControlledRun(identity, this.flags, this.progress?.run === identity.run ? this.progress : null, this.toMain);
   }
 }
