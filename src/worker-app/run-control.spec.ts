@@ -27,25 +27,28 @@ describe('RunControl', () => {
     control = new RunControl(new RunBoard(board.buffer), new RunFlags(flags.buffer), (m) => toMain.push(m));
   });
 
-  it('has no run while the board is empty', () => {
-    expect(control.run).toBeNull();
+  /** The run as a request finds it, the task already begun. */
+  const current = async () => (await control.runSoon(0))!;
+
+  it('has no run while the board is empty', async () => {
+    expect(await control.runSoon(0)).toBeNull();
     board.begin({ task_id: 't1', task_type: 'noop' });
     board.end();
-    expect(control.run).toBeNull();
+    expect(await control.runSoon(0)).toBeNull();
   });
 
-  it("shows the running task with its latest progress, never an earlier run's", () => {
+  it("shows the running task with its latest progress, never an earlier run's", async () => {
     const first = board.begin({ task_id: 't1', task_type: 'process_data' });
     control.onProgress({ type: 'progress', run: first, progress: 40, info: { step: 4 } });
-    expect(control.run!.status()).toMatchObject({ task_id: 't1', task_type: 'process_data', pid: process.pid, state: 'running', progress: 40, progress_info: { step: 4 }, paused: false });
+    expect((await current()).status()).toMatchObject({ task_id: 't1', task_type: 'process_data', pid: process.pid, state: 'running', progress: 40, progress_info: { step: 4 }, paused: false });
     board.end();
     board.begin({ task_id: 't2', task_type: 'noop' });
-    expect(control.run!.status()).toMatchObject({ task_id: 't2', progress: 0, progress_info: null });
+    expect((await current()).status()).toMatchObject({ task_id: 't2', progress: 0, progress_info: null });
   });
 
   it('asks for a pause through the shared flags, says it is pausing, and answers false when the handler does not park in time', async () => {
     board.begin({ task_id: 't1', task_type: 'noop' });
-    const run = control.run!;
+    const run = await current();
     const started = Date.now();
     expect(await run.pause(60)).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
@@ -57,7 +60,7 @@ describe('RunControl', () => {
 
   it('answers a pause at once, false, when the task ends before it parks, even if it asked after the end', async () => {
     board.begin({ task_id: 't1', task_type: 'noop' });
-    const run = control.run!;
+    const run = await current();
     const late = (pause: Promise<boolean>) => answerWithin(pause, 2000);
     const waiting = run.pause(10_000);
     flags.end();
@@ -67,13 +70,13 @@ describe('RunControl', () => {
     // The next task starts with a cell that waits again.
     flags.clear();
     board.begin({ task_id: 't2', task_type: 'noop' });
-    expect(await control.run!.pause(30)).toBe(false);
-    expect(control.run!.status()).toMatchObject({ task_id: 't2', state: 'pausing' });
+    expect(await (await current()).pause(30)).toBe(false);
+    expect((await current()).status()).toMatchObject({ task_id: 't2', state: 'pausing' });
   });
 
-  it('terminates through the abort flag and a message that fires the handler signal', () => {
+  it('terminates through the abort flag and a message that fires the handler signal', async () => {
     board.begin({ task_id: 't1', task_type: 'noop' });
-    const run = control.run!;
+    const run = await current();
     run.terminate();
     expect(flags.abortRequested).toBe(true);
     expect(toMain).toEqual([{ type: 'abort' }]);

@@ -24,17 +24,9 @@ export class RunControl {
     this.progress = news;
   }
 
-  /** The task running now, or null. */
-  get run(): ControlledRun | null {
-    return this.controlled(this.board.read());
-  }
-
   /** The task running now or beginning within `waitMs` (RunBoard.readSoon), or null. */
   async runSoon(waitMs: number): Promise<ControlledRun | null> {
-    return this.controlled(await this.board.readSoon(waitMs));
-  }
-
-  private controlled(identity: RunIdentity | null): ControlledRun | null {
+    const identity = await this.board.readSoon(waitMs);
     return identity && new ControlledRun(identity, this.flags, this.progress?.run === identity.run ? this.progress : null, this.toMain);
   }
 }
