@@ -22,7 +22,11 @@ const HASH_HEX_LENGTH = 40;
 const HEADER_LENGTH = 2 * (HASH_HEX_LENGTH + 1);
 
 // package.json allows Node 20.11, which has no crypto.hash.
-const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
+function sha1(...parts: (string | Buffer)[]): string {
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
 
 /**
  * Runs a CommonJS file as `require` would, compiled with a V8 code cache kept
@@ -50,7 +54,7 @@ export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache
 function compileWithCodeCache(file: string, cacheFile: string): { script: Script; key: string; cache: CacheUse } {
   // Hashed as read: hashing the decoded string would encode it back first, five times the cost.
   const bytes = readFileSync(file);
-  const key = createHash('sha1').update(`${process.version} ${process.arch}\n`).update(bytes).digest('hex');
+  const key = sha1(`${process.version} ${process.arch}\n`, bytes);
   const cached = readCache(cacheFile, key);
   const script = compileCommonJs(bytes.toString('utf8'), file, cached ?? undefined);
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';

@@ -82,7 +82,7 @@ describe('warm pool', () => {
       await sleep(30);
       return result;
     };
-    const nothing = { global: null, env: null, builtin: null, typed_array: null, ticks: null, listeners: expect.any(Number) };
+    const nothing = { global: null, env: null, builtin: null, typed_array: null, ticks: null, listeners: expect.any(Number), gc: 'undefined' };
     const first = await inOneChild('global');
     // Handlers run in the process's main thread, at WORKER_NICE.
     expect({ thread: first.thread, tid: first.tid }).toEqual({ thread: 0, tid: first.pid });
@@ -117,6 +117,7 @@ describe('warm pool', () => {
     expect(later.pid).toBe(left.pid);
     // The 400k objects (about 40 MB of heap) are gone; V8 alone may keep them well past the quiet spell.
     expect(later.heap_used).toBeLessThan(left.heap_used + 5 * 1024 * 1024);
+    expect(later.found.gc).toBe('undefined');
   });
 
   it('never has more than MAX_CONCURRENCY busy children nor more children than it needs', async () => {
