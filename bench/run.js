@@ -13,8 +13,8 @@ const { sharedModeControl } = require('./shared-mode');
 const smoke = process.argv.includes('--smoke');
 const cpus = availableParallelism();
 const sizes = smoke
-  ? { latencySamples: 20, throughputTasks: 100, loadSeconds: 1, boots: 3, complexity: 3_000_000, manyTasks: 2000, apiSettleMs: 5000 }
-  : { latencySamples: 200, throughputTasks: 2000, loadSeconds: 5, boots: 15, complexity: 10_000_000, manyTasks: 100_000, apiSettleMs: 30000 };
+  ? { latencySamples: 20, throughputTasks: 100, loadSeconds: 1, boots: 3, complexity: 3_000_000, manyTasks: 2000, apiSettleMs: 5000, makespanRounds: 1 }
+  : { latencySamples: 200, throughputTasks: 2000, loadSeconds: 5, boots: 15, complexity: 10_000_000, manyTasks: 100_000, apiSettleMs: 30000, makespanRounds: 3 };
 
 async function withService(env, measure) {
   const service = await BenchService.start(env);
@@ -46,7 +46,7 @@ async function main() {
   });
   await withService(poolEnv, async (service) => {
     log('6. makespan');
-    raw.makespan = await makespan(service, { complexity: sizes.complexity });
+    raw.makespan = await makespan(service, { complexity: sizes.complexity, rounds: sizes.makespanRounds });
   });
   log(`7. ${sizes.manyTasks} stored tasks`);
   raw.many_tasks = await withService({ MAX_CONCURRENCY: '1', MAX_QUEUED: String(sizes.manyTasks + 1000) }, (service) =>
