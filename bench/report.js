@@ -20,7 +20,7 @@ function metricRows(raw) {
     row('5a', 'pause: request → parked (ms)', pct(load.pause_ms), 'p99 ≤ 100', load.pause_ms.p99 <= 100),
     row('5b', 'resume: request → running (ms)', pct(load.resume_ms), 'p99 ≤ 100', load.resume_ms.p99 <= 100),
     row('5c', 'worker /status via GET ?detail=true, handler spinning (ms)', pct(load.worker_status_ms), 'p99 ≤ 50', load.worker_status_ms.p99 <= 50),
-    row('6', `two cpu_intensive at once vs one alone (makespan ratio, median of ${raw.makespan.rounds.length} round${raw.makespan.rounds.length === 1 ? "" : "s"})`, `${raw.makespan.ratio} (${raw.makespan.pair_ms} / ${raw.makespan.alone_ms} ms; rounds ${raw.makespan.rounds.map((r) => r.ratio).join(', ')})`, '≤ 1.15', raw.makespan.ratio <= 1.15),
+    row('6', `two cpu_intensive at once vs one alone (makespan ratio, median of ${raw.makespan.rounds.length} round${raw.makespan.rounds.length === 1 ? '' : 's'})`, `${raw.makespan.ratio} (${raw.makespan.pair_ms} / ${raw.makespan.alone_ms} ms; rounds ${raw.makespan.rounds.map((r) => r.ratio).join(', ')})`, '≤ 1.15', raw.makespan.ratio <= 1.15),
     row('7a', `GET /tasks page with ${many.stored} stored tasks (ms)`, pct(many.page_ms), 'p99 ≤ 20', many.page_ms.p99 <= 20),
     row('7b', `API RSS growth after ${many.stored} tasks, 1 s after the last (MB)`, `${many.rss_growth_mb} (${many.rss_before_mb} → ${many.rss_after_mb})`, '≤ 50', many.rss_growth_mb <= 50),
     row('7c', `the same, settled: lowest in the ${many.settle_ms / 1000} s after the page reads (MB)`, `${many.settled_rss_growth_mb} (→ ${many.settled_rss_mb})`, '≤ 50', many.settled_rss_growth_mb <= 50),

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
+// First: the control thread starts as this loads, and boots while the rest of the imports load.
+import { board, controlThread, flags } from './control-thread-start';
 import { setPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { WorkerMessage } from '../workers/worker-protocol';
 import { keepCompiledModules } from './compiled-modules';
-import type { ControlThreadData, ControlToMain, MainToControl } from './control-thread-protocol';
-import { RunBoard } from './run-board';
-import { RunFlags } from './run-flags';
+import type { ControlToMain, MainToControl } from './control-thread-protocol';
 import { ThreadBaseline } from './thread-baseline';
 import { TimerLedger } from './timer-ledger';
 import { WorkerHost } from './worker-host';
@@ -21,16 +18,6 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * and the thread to WorkerLifecycle (the handshake, and when to go) and to
  * WorkerHost (the tasks).
  */
-
-/** `npm run build` bundles the control thread too, and `boot.js` runs whichever bundle its thread needs. */
-const CONTROL_ENTRY = existsSync(join(__dirname, 'control.bundle.js')) ? join(__dirname, 'boot.js') : join(__dirname, 'control-thread.js');
-
-/**
- * Booting Nest grows the control thread's young generation to several MB that
- * V8 keeps for seconds after; the app then serves a few small requests at a
- * time. Capped, an idle worker holds about 2 MB less.
- */
-const CONTROL_YOUNG_GENERATION_MB = 2;
 
 /**
  * How much bytecode a function runs before V8 considers optimizing it (V8's
@@ -53,10 +40,6 @@ const timers = new TimerLedger();
 timers.install();
 keepCompiledModules();
 
-const board = new RunBoard();
-const flags = new RunFlags();
-const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer };
-const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData, resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB } });
 const toControl = (message: MainToControl) => controlThread.postMessage(message);
 const host = new WorkerHost({ report: (message) => send(message), toControl, board, flags, timers, abandon: (reason) => lifecycle.abandon(reason) });
 const lifecycle = new WorkerLifecycle({
