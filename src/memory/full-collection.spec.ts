@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { collectAllGarbage } from './full-collection';
 
 describe('collectAllGarbage', () => {
@@ -24,6 +25,11 @@ describe('collectAllGarbage', () => {
     await nextTurn();
     collectAllGarbage();
     expect(plain.deref()).toBeUndefined();
+  });
+
+  it('leaves contexts made after it without `gc`', () => {
+    collectAllGarbage();
+    expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
   it('collects again on later calls', async () => {

@@ -9,9 +9,8 @@ let gc: (() => void) | null = null;
  * with `--expose-gc`: V8 refuses Node's code cache for Node's own modules
  * under flags other than those Node was built with, and each worker thread
  * then compiled them from source (about a sixth of a cold boot). The flag is
- * set when the first collection is due, long after boot; V8 gives `gc` to
- * contexts made from then on, so one made for it hands it over, and the
- * process's own globals stay as they were.
+ * set when the first collection is due, long after boot, for one context
+ * made to hand `gc` over; the process's own globals stay as they were.
  *
  * `compact`: a plain full collection frees what is dead but keeps every page
  * a survivor still sits on, and after a burst of requests those are most of
@@ -25,6 +24,8 @@ export function collectAllGarbage(options: { compact?: boolean } = {}): void {
   if (!gc) {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
+    // Off again: contexts made later (a handler's, a test runner's) get no `gc` of their own.
+    setFlagsFromString('--no-expose-gc');
   }
   if (!options.compact) return gc();
   setFlagsFromString('--compact-on-every-full-gc');
