@@ -4,8 +4,9 @@ import type { Express } from 'express';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 
 /**
- * Express hands every request and response its own prototype: `app.handle`
- * calls `Object.setPrototypeOf(req, app.request)` and the same for `res`.
+ * Express swaps the prototype of every request and response for its own:
+ * `app.handle` calls `Object.setPrototypeOf(req, app.request)`, and the same
+ * for `res`.
  * V8 then keeps both, and what they hold, through the next minor collection
  * or two: at 500 GETs/s about 12 KB of every request survived, so each
  * scavenge copied about 3 MB (10-20 ms on two busy cores, the API's p99) and
