@@ -1,13 +1,20 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { durableReplies } from './common/durable-replies.middleware';
+import { StablePrototypeExpressAdapter } from './common/stable-prototype-express-adapter';
 import { createValidationPipe } from './common/validation.pipe';
 import { TASK_STORE, type TaskStore } from './store/task-store';
 import { TaskTypeRegistry } from './task-types/task-type-registry';
 
 export const MAX_BODY = '1mb';
+
+/** The API's Nest app on Express, as the server runs it and the spec writer builds it; `configureApp` parses bodies. */
+export function createApiApp(module: DynamicModule, logger: LogLevel[] | false): Promise<NestExpressApplication> {
+  return NestFactory.create<NestExpressApplication>(module, new StablePrototypeExpressAdapter(), { bodyParser: false, logger });
+}
 
 /** Everything the API needs beside its modules; shared by the server and the spec writer. */
 export function configureApp(app: NestExpressApplication): OpenAPIObject {

@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
-import { configureApp } from './app-setup';
-import { StablePrototypeExpressAdapter } from './common/stable-prototype-express-adapter';
+import { configureApp, createApiApp } from './app-setup';
 import { AppModule } from './app.module';
 import { InvalidConfigError, loadAppConfig } from './config/app-config';
 
@@ -21,7 +19,7 @@ async function bootstrap(): Promise<void> {
     Logger.log(`worker node ${config.nodeId} started`, 'Bootstrap');
     return;
   }
-  const app = await NestFactory.create<NestExpressApplication>(module, new StablePrototypeExpressAdapter(), { bodyParser: false, logger });
+  const app = await createApiApp(module, logger);
   configureApp(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, config.host);

@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configureApp } from '../app-setup';
+import { configureApp, createApiApp } from '../app-setup';
 import { AppModule } from '../app.module';
 
 export const OPENAPI_FILE = join(__dirname, '..', '..', 'openapi', 'openapi.json');
@@ -14,7 +12,7 @@ export async function generateOpenApi(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openapi-'));
   Object.assign(process.env, { DATA_DIR: dataDir, MONITOR_CRON: '0 0 1 1 *' });
   for (const name of ['TASKS_DIR', 'QUEUE', 'ROLE']) delete process.env[name];
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ queue: 'embedded' }), { bodyParser: false, logger: ['error'] });
+  const app = await createApiApp(AppModule.register({ queue: 'embedded' }), ['error']);
   try {
     return JSON.stringify(configureApp(app), null, 2) + '\n';
   } finally {
