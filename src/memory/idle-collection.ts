@@ -16,19 +16,16 @@ export class IdleCollection {
   private readonly collector: QuietSpellCollector;
 
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
-    this.collector = new QuietSpellCollector(processProbes(), config.idleCompactBytes);
+    this.collector = new QuietSpellCollector(processProbes(this.logger), config.idleCompactBytes);
   }
 
   @Interval(CHECK_EVERY_MS)
   check(): void {
-    // The heap V8 holds, not RSS: the pages a compaction empties leave the RSS a moment later.
-    const before = heapCommitted();
-    if (!this.collector.check()) return;
-    this.logger.debug(`quiet after a burst: compacted the heap, ${mb(before)} -> ${mb(heapCommitted())} MB`);
+    this.collector.check();
   }
 }
 
-function processProbes(): MemoryProbes {
+function processProbes(logger: Logger): MemoryProbes {
   let last = performance.eventLoopUtilization();
   return {
     utilizationSinceLast: () => {
@@ -38,7 +35,12 @@ function processProbes(): MemoryProbes {
       return utilization;
     },
     heapCommitted,
-    collect: () => collectAllGarbage({ compact: true }),
+    collect: () => {
+      // The heap V8 holds, not RSS: the pages a compaction empties leave the RSS a moment later.
+      const before = heapCommitted();
+      collectAllGarbage({ compact: true });
+      logger.debug(`quiet after a burst: compacted the heap, ${mb(before)} -> ${mb(heapCommitted())} MB`);
+    },
   };
 }
 

@@ -60,11 +60,15 @@ describe('QuietSpellCollector', () => {
     expect(collector.check()).toBe(true);
   });
 
-  it('never collects when set to 0 (IDLE_COMPACT_MB=0)', () => {
+  it('never collects when set to 0 (IDLE_COMPACT_MB=0), nor reads the process to decide', () => {
     const never = new QuietSpellCollector(probes, 0);
+    const utilizationReads = jest.spyOn(probes, 'utilizationSinceLast');
+    const heapReads = jest.spyOn(probes, 'heapCommitted');
     utilization = 0;
     committed = 500 * MB;
     expect(never.check()).toBe(false);
     expect(collections).toBe(0);
+    expect(utilizationReads).not.toHaveBeenCalled();
+    expect(heapReads).not.toHaveBeenCalled();
   });
 });

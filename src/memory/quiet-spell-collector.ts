@@ -33,11 +33,13 @@ export class QuietSpellCollector {
 
   /** Called every few hundred ms; true when it collected. */
   check(): boolean {
+    // Set to 0 (IDLE_COMPACT_MB=0): not even a look at the process.
+    if (this.growthWorthCollecting === 0) return false;
     const quiet = this.probes.utilizationSinceLast() < QUIET_UTILIZATION;
     const committed = this.probes.heapCommitted();
     // V8 gave back on its own: growth counts from there.
     if (committed < this.committedAfterLast) this.committedAfterLast = committed;
-    if (!quiet || this.growthWorthCollecting === 0 || committed - this.committedAfterLast < this.growthWorthCollecting) return false;
+    if (!quiet || committed - this.committedAfterLast < this.growthWorthCollecting) return false;
     this.probes.collect();
     this.committedAfterLast = this.probes.heapCommitted();
     return true;
