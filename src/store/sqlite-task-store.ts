@@ -82,6 +82,10 @@ export class SqliteTaskStore implements TaskStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // The queue-depth triggers and the partial queue index make SQLite open a statement journal for every
+    // insert and status change, and by default that journal is a temporary file: kept in memory, an insert
+    // costs a third as much and a task's claim, start and finish half.
+    this.db.pragma('temp_store = MEMORY');
     this.db.exec(SCHEMA);
     // Files written before tasks recorded their node.
     const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
