@@ -1,20 +1,23 @@
 const { fork } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { WORKER_ENTRY, WORKER_EXEC_ARGV } = require('../dist/workers/worker-process');
+const { bareForkMs } = require('./bare-reference');
+const { WORKER_NICE } = require('./bench-service');
 const { nowMs, rssMb, sleep, summary } = require('./stats');
-
-/** The service's default, sent as the pool sends it. */
-const WORKER_NICE = 10;
 
 /**
  * Metric 3: the real worker entry forked the way the pool forks it, timed
  * from fork to `ready` (control server listening); then its RSS once idle.
+ * Before each, a bare fork to its first message: what Node's own start-up
+ * takes on the machine at that moment.
  */
 async function coldBoot(samples) {
+  const bareMs = [];
   const bootMs = [];
   const rss = [];
   const pss = [];
   for (let i = 0; i < samples; i++) {
+    bareMs.push(await bareForkMs());
     const started = nowMs();
     const child = await bootWorker();
     bootMs.push(nowMs() - started);
@@ -24,7 +27,7 @@ async function coldBoot(samples) {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
   }
-  return { boot_ms: summary(bootMs), idle_rss_mb: summary(rss), idle_pss_mb: summary(pss), ...(await settledRss(SETTLED_SAMPLES)), entry: WORKER_ENTRY };
+  return { boot_ms: summary(bootMs), bare_fork_ms: summary(bareMs), idle_rss_mb: summary(rss), idle_pss_mb: summary(pss), ...(await settledRss(SETTLED_SAMPLES)), entry: WORKER_ENTRY };
 }
 
 const SETTLED_SAMPLES = 3;

@@ -3,7 +3,7 @@
 const { availableParallelism, cpus: cpuList, loadavg } = require('node:os');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
-const { BenchService, ROOT } = require('./bench-service');
+const { BenchService, ROOT, WORKER_NICE } = require('./bench-service');
 const { bullmqPeer } = require('./bullmq-peer');
 const { coldBoot } = require('./cold-boot');
 const { submitToStart, throughput, idleAfterWork, underFullLoad, makespan, manyTasks } = require('./service-metrics');
@@ -37,6 +37,8 @@ async function main() {
   await withService(poolEnv, async (service) => {
     log('1. submit-to-handler-start');
     raw.submit_to_start_ms = await submitToStart(service, { samples: sizes.latencySamples, cpus });
+    log('3e. idle RSS of children that served metric 1 (fewer tasks than WORKER_REFRESH_AFTER_TASKS)');
+    raw.idle_after_light_work = await idleAfterWork(service, { settleMs: 20000 });
     log('2. throughput');
     raw.throughput = await throughput(service, { tasks: sizes.throughputTasks });
     log('3d. idle RSS of children that served the throughput run');
@@ -46,7 +48,7 @@ async function main() {
   });
   await withService(poolEnv, async (service) => {
     log('6. makespan');
-    raw.makespan = await makespan(service, { complexity: sizes.complexity, rounds: sizes.makespanRounds });
+    raw.makespan = await makespan(service, { complexity: sizes.complexity, rounds: sizes.makespanRounds, nice: WORKER_NICE });
   });
   log(`7. ${sizes.manyTasks} stored tasks`);
   raw.many_tasks = await withService({ MAX_CONCURRENCY: '1', MAX_QUEUED: String(sizes.manyTasks + 1000) }, (service) =>

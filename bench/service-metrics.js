@@ -1,5 +1,6 @@
 const http = require('node:http');
 const { agent } = require('./bench-service');
+const { bareMakespanRound } = require('./bare-reference');
 const { nowMs, rssMb, sleep, summary, round } = require('./stats');
 
 /** A GET that reads no body, for the load phase: parsing replies would show up in the client's latencies. */
@@ -82,13 +83,18 @@ async function runNoops(service, tasks, submit) {
   return { tasks_per_s: Math.round(tasks / ((finished - started) / 1000)), failed };
 }
 
-/** Metric 3d: the pool's children after they served the throughput run, once idle long enough to settle. */
+/**
+ * Metric 3d and 3e: the pool's children some time after they served tasks. A
+ * child that has served WORKER_REFRESH_AFTER_TASKS is replaced 5 s into the
+ * quiet spell, so the result says how many of the children read are new.
+ */
 async function idleAfterWork(service, { settleMs }) {
   await service.waitForIdlePool(1);
+  const served = new Set((await service.request('GET', '/workers')).body.workers.map((w) => w.pid));
   await sleep(settleMs);
-  const { body } = await service.request('GET', '/workers');
-  const rss = body.workers.filter((w) => w.state === 'idle' && w.rss_bytes).map((w) => w.rss_bytes / 1024 / 1024);
-  return { rss_mb: summary(rss), settle_ms: settleMs };
+  const idle = (await service.request('GET', '/workers')).body.workers.filter((w) => w.state === 'idle' && w.rss_bytes);
+  const rss = idle.map((w) => w.rss_bytes / 1024 / 1024);
+  return { rss_mb: summary(rss), replaced: idle.filter((w) => !served.has(w.pid)).length, settle_ms: settleMs };
 }
 
 /** Metric 4 and 5: the API and the controls while CPU-bound tasks fill every core. */
@@ -144,9 +150,11 @@ async function underFullLoad(service, { cpus, seconds, rate }) {
  * Metric 6: two CPU-bound tasks at once against one alone, in `rounds` rounds of one
  * alone then two at once. One round is one sample of each on a machine whose
  * other work can take a core for a second: the median round is the measure, and
- * every round is kept.
+ * every round is kept. Each round also runs the same handler in bare Node
+ * processes (bare-reference.js), so the table shows what the machine gave at
+ * that moment with no service around the work.
  */
-async function makespan(service, { complexity, rounds }) {
+async function makespan(service, { complexity, rounds, nice }) {
   const data = { complexity, batches: 5 };
   const span = (records) => Math.max(...records.map((t) => Date.parse(t.finished_at))) - Math.min(...records.map((t) => Date.parse(t.started_at)));
   const runAll = async (n) => {
@@ -160,10 +168,11 @@ async function makespan(service, { complexity, rounds }) {
   for (let i = 0; i < rounds; i++) {
     const alone = span(await runAll(1));
     const pair = span(await runAll(2));
-    results.push({ alone_ms: alone, pair_ms: pair, ratio: round(pair / alone) });
+    results.push({ alone_ms: alone, pair_ms: pair, ratio: round(pair / alone), bare: await bareMakespanRound(data, nice) });
   }
-  const median = [...results].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds / 2)];
-  return { ...median, rounds: results };
+  const median = (ratios) => [...ratios].sort((a, b) => a - b)[Math.floor(rounds / 2)];
+  const { bare, ...service_median } = results.find((r) => r.ratio === median(results.map((r) => r.ratio)));
+  return { ...service_median, bare_ratio: median(results.map((r) => r.bare.ratio)), rounds: results };
 }
 
 /** Metric 7: 100k tasks stored through POST /tasks; page latency of GET /tasks, and the API's RSS growth. */
