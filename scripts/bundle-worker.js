@@ -5,6 +5,7 @@
 const { build } = require('esbuild');
 const { join } = require('node:path');
 const { lazyNestDateFormat } = require('./lazy-nest-date-format');
+const { rxjsSubset } = require('./rxjs-subset');
 
 const dist = join(__dirname, '..', 'dist', 'worker-app');
 
@@ -17,6 +18,8 @@ build({
   minify: true,
   // Optional packages Nest only loads when an app uses them; the control app does not.
   external: ['@nestjs/platform-express', '@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', 'class-transformer', 'class-validator', '@fastify/*'],
-  plugins: [lazyNestDateFormat],
+  // Nest's packages each bring their own copy of tslib's helpers; one serves them all (2.x only adds helpers).
+  alias: { tslib: require.resolve('tslib') },
+  plugins: [lazyNestDateFormat, rxjsSubset],
   logLevel: 'warning',
 }).catch(() => process.exit(1));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+// Not the package's index, which loads all of Nest core (its REPL, inspector and discovery too) into the control bundle.
+import { NestFactory } from '@nestjs/core/nest-factory';
 import type { AddressInfo } from 'node:net';
 import { NodeHttpAdapter } from './node-http-adapter';
 import { WorkerAppModule } from './worker-app.module';
