@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { namesReadFrom } = require('./rxjs-subset') as { namesReadFrom: (source: string, request: string) => string[] | null };
 
 describe('namesReadFrom (the rxjs-subset bundle plugin)', () => {

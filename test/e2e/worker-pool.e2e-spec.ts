@@ -55,6 +55,13 @@ describe('warm pool', () => {
     expect((await service.request('GET', '/health')).body.workers).toBe(0);
   });
 
+  it('gives its children one malloc arena (MALLOC_ARENA_MAX=1), and the service none', async () => {
+    const environment = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const ws = await waitForWorkers(service, (w) => idle(w).length === 2);
+    for (const w of ws) expect(environment(w.pid)).toContain(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '1'}`);
+    expect(environment(service.pid).some((v) => v.startsWith('MALLOC_ARENA_MAX='))).toBe(process.env.MALLOC_ARENA_MAX !== undefined);
+  });
+
   it('runs a task in a child booted ahead', async () => {
     const pids = idle(await waitForWorkers(service, (w) => idle(w).length === 2)).map((w) => w.pid);
     const done = await run(service, 'fixture_module_counter');
