@@ -24,7 +24,7 @@ describe('SqliteTaskStore', () => {
 
   it('keeps statement journals in memory, not in temporary files', async () => {
     // Every insert and status change opens one (the queue triggers, the partial index); as files they cost
-    // about 14 writes to disk per insert and tripled its time.
+    // about 14 writes per insert and tripled the time of SQLite's own insert.
     const store = new SqliteTaskStore(join(dir, 'journal.sqlite'));
     const db = (store as unknown as { db: Database.Database }).db;
     expect(db.pragma('temp_store', { simple: true })).toBe(2);
