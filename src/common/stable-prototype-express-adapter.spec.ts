@@ -10,7 +10,7 @@ import { StablePrototypeExpressAdapter } from './stable-prototype-express-adapte
 class ProbeController {
   @Get('probe')
   probe(@Req() req: Request, @Query('q') q: string, @Headers('x-probe') header: string) {
-    return { q, header, viaGet: req.get('x-probe'), hasApp: typeof req.app?.handle === 'function', json: typeof req.res?.json };
+    return { q, header, viaGet: req.get('x-probe'), hasApp: typeof (req.app as unknown as { handle?: unknown } | undefined)?.handle === 'function', json: typeof req.res?.json };
   }
 
   @Post('echo')

@@ -96,6 +96,19 @@ export class ActiveWorker {
     };
   }
 
+  /**
+   * Stops the process for good, now or, given a grace period and a control
+   * server to ask, through a graceful terminate, by force once the period
+   * ends or the request fails. No deadline fires after.
+   */
+  stop(graceMs: number | null = null): void {
+    this.state = 'terminating';
+    this.deadline.clear();
+    if (graceMs === null || !this.control) return this.process.kill();
+    this.process.killAfter(graceMs);
+    this.control.terminate().catch(() => this.process.kill());
+  }
+
   /** Records `running` on this worker; false when the task was settled meanwhile (terminated while its worker booted). */
   async recordRunning(control: WorkerControlClient, nodeId: string): Promise<boolean> {
     const patch = { started_at: now(), worker: this.process.pid, worker_server: control.address, node: nodeId };

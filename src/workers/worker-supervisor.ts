@@ -61,8 +61,10 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     try {
       child = this.pool.acquire({
         message: (message) => {
-          // Not behind the store writes queued before it, which may wait for a store out of reach.
-          if (message.type === 'failed' || message.type === 'aborted') this.retireAfterFailure(worker);
+          // A task that failed or was aborted may have left its process in a state nobody can vouch for (a
+          // handler that called process.exit, a native crash on the way): when in doubt, recycle. At once, not
+          // behind the store writes queued before it, which may wait for a store out of reach.
+          if (message.type === 'failed' || message.type === 'aborted') worker.stop();
           void worker.enqueue(() => this.onMessage(worker, message));
         },
         exit: (exit) => void worker.enqueue(() => this.onExit(worker, exit)),
@@ -169,16 +171,8 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
    * When the task already had an outcome, null tells the caller the record stood.
    */
   private end(worker: ActiveWorker, status: TaskStatus, error: ErrorInfo, graceful: boolean): Promise<TaskRecord | null> {
-    this.halt(worker, graceful);
+    worker.stop(graceful ? this.config.terminateGraceMs : null);
     return worker.finish(status, { error });
-  }
-
-  private halt(worker: ActiveWorker, graceful: boolean): void {
-    worker.state = 'terminating';
-    worker.deadline.clear();
-    if (!graceful || !worker.control) return worker.process.kill();
-    worker.process.killAfter(this.config.terminateGraceMs);
-    worker.control.terminate().catch(() => worker.process.kill());
   }
 
   private async onMessage(worker: ActiveWorker, message: WorkerMessage): Promise<unknown> {
@@ -203,18 +197,6 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
       case 'aborted':
         return worker.finish('terminated', { error: { code: 'TERMINATED', message: 'terminated on request' } });
     }
-  }
-
-  /**
-   * A task that failed or was aborted may have left its process in a state
-   * nobody can vouch for (a handler that called process.exit, a native
-   * crash on the way); when in doubt, recycle. At once, as the outcome
-   * arrives: recording it may wait for a store out of reach.
-   */
-  private retireAfterFailure(worker: ActiveWorker): void {
-    worker.state = 'terminating';
-    worker.deadline.clear();
-    worker.process.kill();
   }
 
   /** After `completed` the slot is free, and the pool decides whether the process serves again. */
@@ -248,12 +230,12 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
       max_result_bytes: this.config.maxResultBytes,
     };
     const control = worker.child.control;
-    if (!control) return this.halt(worker, false);
+    if (!control) return worker.stop();
     worker.control = control;
     // The handler starts now; recording `running` overlaps it.
     worker.process.send({ type: 'start', task });
     // The task was terminated while its worker booted.
-    if (!(await worker.recordRunning(control, this.config.nodeId))) this.halt(worker, false);
+    if (!(await worker.recordRunning(control, this.config.nodeId))) worker.stop();
   }
 
   private async expire(worker: ActiveWorker, timeoutMs: number): Promise<void> {

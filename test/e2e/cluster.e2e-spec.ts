@@ -148,7 +148,7 @@ describe('shared mode: several nodes on one Redis', () => {
     const quick = { signal: AbortSignal.timeout(3000) };
     const post = await fetch(`${api.baseUrl}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"task_type":"process_data"}', ...quick });
     expect(post.status).toBe(503);
-    expect((await post.json()).code).toBe('STORE_UNAVAILABLE');
+    expect(((await post.json()) as { code: string }).code).toBe('STORE_UNAVAILABLE');
     expect((await fetch(`${api.baseUrl}/tasks`, quick)).status).toBe(503);
     expect((await fetch(`${api.baseUrl}/tasks/${longRunning.task_id}`, quick)).status).toBe(503);
     expect((await fetch(`${api.baseUrl}/health`, quick)).status).toBe(503);

@@ -182,7 +182,7 @@ describe('pool limits', () => {
   it('MAX_TASKS_PER_WORKER=1 gives every task a new process', async () => {
     const service = await Service.start({ MAX_CONCURRENCY: '1', WORKER_POOL_MIN: '1', MAX_TASKS_PER_WORKER: '1' });
     try {
-      const pids = [];
+      const pids: number[] = [];
       for (let i = 0; i < 3; i++) pids.push((await run(service, 'fixture_module_counter')).worker);
       expect(new Set(pids).size).toBe(3);
       await waitUntil(() => processGone(pids[0]) && processGone(pids[1]), 3000);
