@@ -8,13 +8,16 @@ export class FakeChild extends EventEmitter {
   connected = true;
   sent: any[] = [];
   killedWith: string | null = null;
+  private exiting = false;
   constructor(readonly pid = 4242) {
     super();
   }
   send = (message: unknown) => (this.sent.push(message), true);
   kill = (signal: string) => {
     this.killedWith = signal;
-    setImmediate(() => this.emit('close', null, signal));
+    // As a real process: it exits once, however often it is signalled.
+    if (!this.exiting) setImmediate(() => this.emit('close', null, signal));
+    this.exiting = true;
     return true;
   };
   say(message: unknown) {
