@@ -9,11 +9,17 @@ const { nowMs, round } = require('./stats');
 const CHILD = join(__dirname, 'bare-child.js');
 const HANDLER = join(__dirname, '..', 'dist', 'task-types', 'cpu-intensive.handler.js');
 
+/** A bare child, once it says it is online. */
+async function forkBare() {
+  const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise((resolve) => child.once('message', resolve));
+  return child;
+}
+
 /** Runs the handler in `count` fresh processes at once; resolves with the span from the first start to the last end. */
 async function bareSpan(count, data, nice) {
-  const children = Array.from({ length: count }, () => fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   // All booted before any starts: the span is the work's, not Node's start-up.
-  await Promise.all(children.map((child) => new Promise((resolve) => child.once('message', resolve))));
+  const children = await Promise.all(Array.from({ length: count }, forkBare));
   const times = await Promise.all(
     children.map((child) => {
       child.send({ handler: HANDLER, data, nice });
@@ -36,8 +42,7 @@ async function bareMakespanRound(data, nice) {
 /** Metric 3's reference: fork to the first IPC message of a child that does nothing else. */
 async function bareForkMs() {
   const started = nowMs();
-  const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise((resolve) => child.once('message', resolve));
+  const child = await forkBare();
   const ms = nowMs() - started;
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -1,6 +1,6 @@
 const { fork } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { WORKER_ENTRY, WORKER_EXEC_ARGV, workerEnv } = require('../dist/workers/worker-process');
+const { WORKER_ENTRY, workerForkOptions } = require('../dist/workers/worker-process');
 const { bareForkMs } = require('./bare-reference');
 const { WORKER_NICE } = require('./bench-service');
 const { nowMs, rssMb, sleep, summary } = require('./stats');
@@ -46,7 +46,7 @@ async function settledRss(samples) {
 
 /** Forks the worker entry as the pool does and completes its boot handshake; resolves once it is ready. */
 async function bootWorker() {
-  const child = fork(WORKER_ENTRY, [], { execArgv: WORKER_EXEC_ARGV, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(WORKER_ENTRY, [], workerForkOptions());
   await new Promise((resolve, reject) => {
     child.on('message', (m) => {
       if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });

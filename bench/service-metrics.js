@@ -1,7 +1,7 @@
 const http = require('node:http');
 const { agent } = require('./bench-service');
 const { bareMakespanRound } = require('./bare-reference');
-const { nowMs, rssMb, sleep, summary, round } = require('./stats');
+const { nowMs, percentile, rssMb, sleep, summary, round } = require('./stats');
 
 /** A GET that reads no body, for the load phase: parsing replies would show up in the client's latencies. */
 function get(baseUrl, path) {
@@ -170,9 +170,8 @@ async function makespan(service, { complexity, rounds, nice }) {
     const pair = span(await runAll(2));
     results.push({ alone_ms: alone, pair_ms: pair, ratio: round(pair / alone), bare: await bareMakespanRound(data, nice) });
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(rounds / 2)];
-  const middle = results.find((r) => r.ratio === median(results.map((r) => r.ratio)));
-  return { alone_ms: middle.alone_ms, pair_ms: middle.pair_ms, ratio: middle.ratio, bare_ratio: median(results.map((r) => r.bare.ratio)), rounds: results };
+  const middle = results.find((r) => r.ratio === percentile(results.map((r) => r.ratio), 50));
+  return { alone_ms: middle.alone_ms, pair_ms: middle.pair_ms, ratio: middle.ratio, bare_ratio: percentile(results.map((r) => r.bare.ratio), 50), rounds: results };
 }
 
 /** Metric 7: 100k tasks stored through POST /tasks; page latency of GET /tasks, and the API's RSS growth. */

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWorkerMessage, type SupervisorMessage, type WorkerMessage } from './worker-protocol';
@@ -15,7 +15,7 @@ export const WORKER_ENTRY = existsSync(join(WORKER_APP, 'worker.bundle.js')) ? j
  * `--expose-gc` either: under it V8 refuses Node's code cache for its own
  * modules, and each worker thread compiled them from source (full-collection.ts).
  */
-export const WORKER_EXEC_ARGV: string[] = [];
+const WORKER_EXEC_ARGV: string[] = [];
 
 /**
  * glibc gives each thread that allocates an arena of its own, and keeps what
@@ -25,6 +25,15 @@ export const WORKER_EXEC_ARGV: string[] = [];
  */
 export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '1' };
+}
+
+/**
+ * How a worker is forked, for the pool and for whatever boots one the same
+ * way (the benchmark, the boot tests). Results are JSON when stored anyway,
+ * and JSON, the default serialization, costs the fewest microseconds per message.
+ */
+export function workerForkOptions(execArgv: string[] = WORKER_EXEC_ARGV): ForkOptions {
+  return { execArgv, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
 }
 
 export interface WorkerExit {
@@ -67,8 +76,7 @@ export class WorkerProcess {
   }
 
   static fork(events: WorkerProcessEvents): WorkerProcess {
-    // Results are JSON when stored anyway, and JSON (the default serialization) costs the fewest microseconds per message.
-    const child = fork(WORKER_ENTRY, [], { execArgv: WORKER_EXEC_ARGV, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER_ENTRY, [], workerForkOptions());
     return new WorkerProcess(child, events);
   }
 

@@ -155,6 +155,16 @@ describe('WorkerSupervisor', () => {
     });
   });
 
+  it('kills the worker at once when its control server cannot take a graceful terminate', async () => {
+    // Nothing listens on the port the fake reported, so the request is refused.
+    const task = await runningTask();
+    const terminated = await supervisor.terminate(task.task_id, true, { code: 'TERMINATED', message: 'by request' });
+    expect(terminated.status).toBe('terminated');
+    for (let waited = 0; !child.killedWith && waited < 1000; waited += 20) await flush();
+    // Well inside the 5 s grace period, which is for a handler that was asked.
+    expect(child.killedWith).toBe('SIGKILL');
+  });
+
   it('keeps exactly one outcome when a terminate races a completion', async () => {
     const task = await runningTask();
     const terminated = await supervisor.terminate(task.task_id, false, { code: 'TERMINATED', message: 'by request' });

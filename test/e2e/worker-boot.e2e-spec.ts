@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workerEnv } from '../../src/workers/worker-process';
+import { workerForkOptions } from '../../src/workers/worker-process';
 import { waitUntil } from './service';
 
 const WORKER_APP = join(__dirname, '..', '..', 'dist', 'worker-app');
@@ -19,7 +19,7 @@ interface BootedWorker {
 /** Forks the built worker entry as `WorkerProcess.fork` does and goes through its handshake. */
 function bootWorker(execArgv: string[] = []): Promise<BootedWorker> {
   const token = randomBytes(32).toString('base64url');
-  const child = fork(ENTRY, [], { execArgv, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(ENTRY, [], workerForkOptions(execArgv));
   return new Promise((resolve, reject) => {
     child.on('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready`)));
     child.on('message', (message: any) => {
