@@ -2,18 +2,22 @@ const { fork } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { WORKER_ENTRY, workerForkOptions } = require('../dist/workers/worker-process');
 const { bareForkMs } = require('./bare-reference');
-const { WORKER_NICE } = require('./bench-service');
+const { WORKER_ENV_EXCLUDE, WORKER_NICE } = require('./bench-service');
 const { nowMs, rssMb, sleep, summary } = require('./stats');
 
 /**
  * Metric 3: the real worker entry forked the way the pool forks it, timed
  * from fork to `ready` (control server listening); then its RSS once idle.
- * Before each, a bare fork to its first message: what Node's own start-up
- * takes on the machine at that moment.
+ * Before each, a bare fork to its first message, in the same environment:
+ * what Node's own start-up takes on the machine at that moment. Where the
+ * machine sets what the benchmark's workers are started without
+ * (NODE_EXTRA_CA_CERTS), a boot with it follows each.
  */
 async function coldBoot(samples) {
+  const inherited = WORKER_ENV_EXCLUDE.filter((name) => process.env[name] !== undefined);
   const bareMs = [];
   const bootMs = [];
+  const inheritedBootMs = [];
   const rss = [];
   const pss = [];
   for (let i = 0; i < samples; i++) {
@@ -24,10 +28,25 @@ async function coldBoot(samples) {
     await sleep(1000);
     rss.push(rssMb(child.pid));
     pss.push(pssMb(child.pid));
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('exit', resolve));
+    await kill(child);
+    if (inherited.length > 0) {
+      const again = nowMs();
+      await kill(await bootWorker([]));
+      inheritedBootMs.push(nowMs() - again);
+    }
   }
-  return { boot_ms: summary(bootMs), bare_fork_ms: summary(bareMs), idle_rss_mb: summary(rss), idle_pss_mb: summary(pss), ...(await settledRss(SETTLED_SAMPLES)), entry: WORKER_ENTRY };
+  return {
+    boot_ms: summary(bootMs),
+    bare_fork_ms: summary(bareMs),
+    env_excluded: WORKER_ENV_EXCLUDE,
+    // Only names the machine sets: none, and the row is left out.
+    inherited_env: inherited,
+    inherited_boot_ms: inherited.length > 0 ? summary(inheritedBootMs) : null,
+    idle_rss_mb: summary(rss),
+    idle_pss_mb: summary(pss),
+    ...(await settledRss(SETTLED_SAMPLES)),
+    entry: WORKER_ENTRY,
+  };
 }
 
 const SETTLED_SAMPLES = 3;
@@ -44,9 +63,9 @@ async function settledRss(samples) {
   return { settled_idle_rss_mb: summary(rss), settle_ms: SETTLE_MS };
 }
 
-/** Forks the worker entry as the pool does and completes its boot handshake; resolves once it is ready. */
-async function bootWorker() {
-  const child = fork(WORKER_ENTRY, [], workerForkOptions());
+/** Forks the worker entry as the bench service's pool does and completes its boot handshake; resolves once it is ready. */
+async function bootWorker(envExclude = WORKER_ENV_EXCLUDE) {
+  const child = fork(WORKER_ENTRY, [], workerForkOptions({ envExclude }));
   await new Promise((resolve, reject) => {
     child.on('message', (m) => {
       if (m?.type === 'online') child.send({ type: 'boot', token: randomBytes(32).toString('base64url'), nice: WORKER_NICE });
@@ -55,6 +74,11 @@ async function bootWorker() {
     });
   });
   return child;
+}
+
+async function kill(child) {
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.on('exit', resolve));
 }
 
 /** Proportional set size: shared pages (the node binary) split among the processes that map them. */

@@ -3,7 +3,7 @@
 const { spawn, execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
-const { BenchService, ROOT } = require('./bench-service');
+const { BenchService, ROOT, WORKER_ENV_EXCLUDE } = require('./bench-service');
 const { nowMs, sleep, summary } = require('./stats');
 
 function startWorkerNode(env) {
@@ -14,7 +14,7 @@ function startWorkerNode(env) {
 async function sharedModeControl({ rounds }) {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `ntr-bench-${randomUUID().slice(0, 8)}`;
-  const env = { QUEUE: 'bullmq', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, MAX_CONCURRENCY: '2', WORKER_POOL_MIN: '0' };
+  const env = { QUEUE: 'bullmq', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, MAX_CONCURRENCY: '2', WORKER_POOL_MIN: '0', WORKER_ENV_EXCLUDE: WORKER_ENV_EXCLUDE.join(',') };
   const workers = [startWorkerNode(env), startWorkerNode(env)];
   const api = await BenchService.start({ ...env, ROLE: 'api' });
   const times = { pause: [], resume: [], detail: [] };

@@ -27,6 +27,7 @@ describe('loadAppConfig', () => {
       workerMaxRssBytes: 512 * 1024 * 1024,
       workerIdleTimeoutMs: 30000,
       workerNice: 10,
+      workerEnvExclude: [],
       idleCompactBytes: 16 * 1024 * 1024,
     });
   });
@@ -36,6 +37,10 @@ describe('loadAppConfig', () => {
     expect(config.port).toBe(9001);
     expect(config.maxConcurrency).toBe(3);
     expect(config.tasksDirs).toEqual([expect.stringMatching(/\/tasks$/), '/opt/more']);
+  });
+
+  it('reads the names kept from workers, separated by commas', () => {
+    expect(loadAppConfig({ WORKER_ENV_EXCLUDE: 'NODE_EXTRA_CA_CERTS, db_password ,_X' }).workerEnvExclude).toEqual(['NODE_EXTRA_CA_CERTS', 'db_password', '_X']);
   });
 
   it.each([
@@ -51,6 +56,9 @@ describe('loadAppConfig', () => {
     ['WORKER_REFRESH_AFTER_TASKS', '-1'],
     ['WORKER_MAX_RSS_MB', 'lots'],
     ['WORKER_IDLE_TIMEOUT_MS', '10'],
+    ['WORKER_ENV_EXCLUDE', 'NODE_EXTRA_CA_CERTS;SECRET'],
+    ['WORKER_ENV_EXCLUDE', 'A,,B'],
+    ['WORKER_ENV_EXCLUDE', '1ST'],
     ['IDLE_COMPACT_MB', '-1'],
     ['IDLE_COMPACT_MB', 'some'],
     ['QUEUE', 'kafka'],

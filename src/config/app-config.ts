@@ -72,6 +72,9 @@ class Environment {
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(-20) @Max(19)
   WORKER_NICE = 10;
 
+  @Transform(emptyAsUnset) @IsOptional() @Matches(/^\s*[A-Za-z_]\w*(\s*,\s*[A-Za-z_]\w*)*\s*$/, { message: 'must be environment variable names separated by commas' })
+  WORKER_ENV_EXCLUDE?: string;
+
   @Transform(emptyAsUnset) @Type(() => Number) @IsInt() @Min(0) @Max(64 * 1024)
   IDLE_COMPACT_MB = 16;
 
@@ -137,6 +140,8 @@ export function loadAppConfig(env: Record<string, string | undefined>) {
     workerIdleTimeoutMs: parsed.WORKER_IDLE_TIMEOUT_MS,
     /** Niceness of worker processes; below the service's own it needs CAP_SYS_NICE. */
     workerNice: parsed.WORKER_NICE,
+    /** Names of the service's environment variables its workers (and so handlers) do not get. */
+    workerEnvExclude: (parsed.WORKER_ENV_EXCLUDE ?? '').split(',').map((name) => name.trim()).filter(Boolean) as readonly string[],
     /** Heap growth after which a quiet service compacts its heap once (0: never). */
     idleCompactBytes: parsed.IDLE_COMPACT_MB * 1024 * 1024,
     queue: parsed.QUEUE,

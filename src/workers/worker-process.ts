@@ -18,13 +18,26 @@ export const WORKER_ENTRY = existsSync(join(WORKER_APP, 'worker.bundle.js')) ? j
 const WORKER_EXEC_ARGV: string[] = [];
 
 /**
+ * The service's environment, less the names the operator keeps from handlers
+ * (`WORKER_ENV_EXCLUDE`): secrets, or `NODE_EXTRA_CA_CERTS`, which Node 20
+ * reads and parses whole as every process starts (README, Performance).
+ *
  * glibc gives each thread that allocates an arena of its own, and keeps what
  * was freed there: after its first tasks a worker held about 3 MB in the
  * arenas of V8's compiler threads. In one arena, shared by the worker's few
  * threads, it holds about 2 MB less. The operator's own setting wins.
  */
-export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '1' };
+export function workerEnv(env: NodeJS.ProcessEnv = process.env, exclude: readonly string[] = []): NodeJS.ProcessEnv {
+  const kept = { ...env };
+  for (const name of exclude) delete kept[name];
+  return { ...kept, MALLOC_ARENA_MAX: kept.MALLOC_ARENA_MAX ?? '1' };
+}
+
+export interface WorkerForkSettings {
+  /** Names of the service's environment variables a worker does not get. */
+  envExclude?: readonly string[];
+  /** Node options; none of the service's by default. */
+  execArgv?: string[];
 }
 
 /**
@@ -32,8 +45,8 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
  * way (the benchmark, the boot tests). Results are JSON when stored anyway,
  * and JSON, the default serialization, costs the fewest microseconds per message.
  */
-export function workerForkOptions(execArgv: string[] = WORKER_EXEC_ARGV): ForkOptions {
-  return { execArgv, env: workerEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+export function workerForkOptions({ envExclude = [], execArgv = WORKER_EXEC_ARGV }: WorkerForkSettings = {}): ForkOptions {
+  return { execArgv, env: workerEnv(process.env, envExclude), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
 }
 
 export interface WorkerExit {
@@ -75,8 +88,8 @@ export class WorkerProcess {
     });
   }
 
-  static fork(events: WorkerProcessEvents): WorkerProcess {
-    const child = fork(WORKER_ENTRY, [], workerForkOptions());
+  static fork(events: WorkerProcessEvents, settings: WorkerForkSettings = {}): WorkerProcess {
+    const child = fork(WORKER_ENTRY, [], workerForkOptions(settings));
     return new WorkerProcess(child, events);
   }
 

@@ -19,7 +19,7 @@ interface BootedWorker {
 /** Forks the built worker entry as `WorkerProcess.fork` does and goes through its handshake. */
 function bootWorker(execArgv: string[] = []): Promise<BootedWorker> {
   const token = randomBytes(32).toString('base64url');
-  const child = fork(ENTRY, [], workerForkOptions(execArgv));
+  const child = fork(ENTRY, [], workerForkOptions({ execArgv }));
   return new Promise((resolve, reject) => {
     child.on('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready`)));
     child.on('message', (message: any) => {

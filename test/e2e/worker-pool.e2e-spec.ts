@@ -25,6 +25,11 @@ function niceOf(pid: number, tid = pid): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
 }
 
+/** A process's environment as it started. */
+function environment(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+}
+
 async function run(service: Service, type: string, data: Record<string, unknown> = {}): Promise<any> {
   const task = await service.submit(type, data);
   return service.waitForTask(task.task_id, (t) => ['completed', 'failed', 'terminated', 'timed_out'].includes(t.status));
@@ -34,7 +39,7 @@ describe('warm pool', () => {
   let service: Service;
 
   beforeAll(async () => {
-    service = await Service.start({ MAX_CONCURRENCY: '2', WORKER_POOL_MIN: '2', WORKER_NICE: '7', PROGRESS_WRITE_MS: '50' });
+    service = await Service.start({ MAX_CONCURRENCY: '2', WORKER_POOL_MIN: '2', WORKER_NICE: '7', PROGRESS_WRITE_MS: '50', POOL_E2E_SECRET: 'kept from handlers', WORKER_ENV_EXCLUDE: 'POOL_E2E_SECRET' });
   });
   afterAll(async () => {
     await service.stop();
@@ -56,10 +61,15 @@ describe('warm pool', () => {
   });
 
   it('gives its children one malloc arena (MALLOC_ARENA_MAX=1), and the service none', async () => {
-    const environment = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     const ws = await waitForWorkers(service, (w) => idle(w).length === 2);
     for (const w of ws) expect(environment(w.pid)).toContain(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '1'}`);
     expect(environment(service.pid).some((v) => v.startsWith('MALLOC_ARENA_MAX='))).toBe(process.env.MALLOC_ARENA_MAX !== undefined);
+  });
+
+  it("keeps the names in WORKER_ENV_EXCLUDE out of its children's environment", async () => {
+    expect(environment(service.pid)).toContain('POOL_E2E_SECRET=kept from handlers');
+    const ws = await waitForWorkers(service, (w) => idle(w).length === 2);
+    for (const w of ws) expect(environment(w.pid).some((v) => v.startsWith('POOL_E2E_SECRET='))).toBe(false);
   });
 
   it('runs a task in a child booted ahead', async () => {
