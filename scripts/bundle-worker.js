@@ -5,6 +5,7 @@
 const { build } = require('esbuild');
 const { join } = require('node:path');
 const { lazyNestDateFormat } = require('./lazy-nest-date-format');
+const { lazyNodeCrypto } = require('./lazy-node-crypto');
 const { rxjsSubset } = require('./rxjs-subset');
 
 const dist = join(__dirname, '..', 'dist', 'worker-app');
@@ -20,6 +21,6 @@ build({
   external: ['@nestjs/platform-express', '@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', 'class-transformer', 'class-validator', '@fastify/*'],
   // Nest's packages each bring their own copy of tslib's helpers; one serves them all (2.x only adds helpers).
   alias: { tslib: require.resolve('tslib') },
-  plugins: [lazyNestDateFormat, rxjsSubset],
+  plugins: [lazyNestDateFormat, lazyNodeCrypto, rxjsSubset],
   logLevel: 'warning',
 }).catch(() => process.exit(1));

@@ -8,7 +8,7 @@ import { isMainThread } from 'node:worker_threads';
  * it is warm, so the cache holds the functions booting needs, and the next
  * worker skips compiling them. The main thread's bundle is small, and
  * starting the control thread soon matters more to it than compiling fast:
- * it is required as it is, without loading what the cache needs (crypto).
+ * it is required as it is, without loading what the cache needs (zlib).
  */
 if (isMainThread) {
   require('./worker.bundle.js');

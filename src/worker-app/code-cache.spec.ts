@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { requireWithCodeCache } from './code-cache';
 
 describe('requireWithCodeCache', () => {
@@ -57,10 +57,10 @@ describe('requireWithCodeCache', () => {
   });
 
   it('compiles from source when V8 refuses a cache that passed its own checks', () => {
-    const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
-    const key = sha1(`${process.version} ${process.arch}\n${SOURCE}`);
+    const checksum = (data: string | Buffer) => crc32(data).toString(16).padStart(8, '0');
+    const key = checksum(`${process.version} ${process.arch}\n${SOURCE}`);
     const notACodeCache = Buffer.from('not a V8 code cache at all');
-    writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${key}\n${sha1(notACodeCache)}\n`), notACodeCache]));
+    writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${key}\n${checksum(notACodeCache)}\n`), notACodeCache]));
     const loaded = requireWithCodeCache(file);
     expect(loaded).toMatchObject({ cache: 'rejected', exports: { doubled: 42 } });
     expect(loaded.saveCache()).toBe(true);
@@ -79,6 +79,19 @@ describe('requireWithCodeCache', () => {
     } finally {
       chmodSync(dir, 0o700);
     }
+  });
+
+  it('keys and checks with SHA-1 on a Node without zlib.crc32 (before 20.15)', () => {
+    let older!: typeof requireWithCodeCache;
+    jest.isolateModules(() => {
+      jest.doMock('node:zlib', () => ({ ...jest.requireActual('node:zlib'), crc32: undefined }));
+      older = (require('./code-cache') as typeof import('./code-cache')).requireWithCodeCache;
+    });
+    expect(older(file).saveCache()).toBe(true);
+    expect(readFileSync(cacheFile(), 'latin1')).toMatch(/^[0-9a-f]{40}\n[0-9a-f]{40}\n/);
+    expect(older(file)).toMatchObject({ cache: 'accepted', exports: { doubled: 42 } });
+    // And the other way round: a Node with CRC-32 never reads it as its own.
+    expect(requireWithCodeCache(file).cache).toBe('stale');
   });
 
   it('surfaces an error the file throws as it loads', () => {
