@@ -89,7 +89,8 @@ describe('worker boot with the code cache', () => {
     writeFileSync(CACHE, spoilt);
     const replaced = await bootAndWaitForNewCache(spoilt);
     // Made for the same bundle and Node: the first line of the file says so.
-    expect(replaced.subarray(0, 41).equals(sound.subarray(0, 41))).toBe(true);
+    const firstLine = (cache: Buffer) => cache.subarray(0, cache.indexOf('\n') + 1).toString('latin1');
+    expect(firstLine(replaced)).toBe(firstLine(sound));
     writeFileSync(CACHE, sound);
   });
 
