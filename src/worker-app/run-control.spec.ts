@@ -1,18 +1,8 @@
+import { answerWithin } from '../../test/support/answer-within';
 import type { ControlToMain } from './control-thread-protocol';
 import { RunBoard } from './run-board';
 import { RunControl } from './run-control';
 import { RunFlags } from './run-flags';
-
-/** The answer, or 'still waiting' after `ms`; the timer goes either way, so nothing outlives the test. */
-async function answerWithin<T>(answer: Promise<T>, ms: number): Promise<T | 'still waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
-  try {
-    return await Promise.race([answer, waited]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The control thread's side; the main thread's writes are made here through the same shared memory. */
 describe('RunControl', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerWithin } from '../../test/support/answer-within';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import type { MainToControl } from './control-thread-protocol';
 import { RunBoard } from './run-board';
@@ -66,11 +67,7 @@ describe('WorkerHost', () => {
     host.start(task(`module.exports = { run: async (input, ctx) => { await ctx.sleep(30); return 1; } };`));
     const pause = flags.whenParked(10_000);
     await outcome();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 2000)));
-    const answer = await Promise.race([pause, waited]);
-    clearTimeout(timer);
-    expect(answer).toBe(false);
+    expect(await answerWithin(pause, 2000)).toBe(false);
   });
 
   it('says in the outcome why the process cannot serve again, and neither puts it back nor arms anything for an idle time it will not have', async () => {
