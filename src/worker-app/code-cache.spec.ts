@@ -87,6 +87,7 @@ describe('requireWithCodeCache', () => {
       jest.doMock('node:zlib', () => ({ ...jest.requireActual('node:zlib'), crc32: undefined }));
       older = (require('./code-cache') as typeof import('./code-cache')).requireWithCodeCache;
     });
+    jest.dontMock('node:zlib');
     expect(older(file).saveCache()).toBe(true);
     expect(readFileSync(cacheFile(), 'latin1')).toMatch(/^[0-9a-f]{40}\n[0-9a-f]{40}\n/);
     expect(older(file)).toMatchObject({ cache: 'accepted', exports: { doubled: 42 } });
