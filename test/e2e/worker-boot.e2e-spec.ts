@@ -2,6 +2,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { RunBoard } from '../../src/worker-app/run-board';
+import { RunFlags } from '../../src/worker-app/run-flags';
 import { workerForkOptions } from '../../src/workers/worker-process';
 import { waitUntil } from './service';
 
@@ -38,7 +41,7 @@ async function stop({ child }: BootedWorker): Promise<void> {
 }
 
 /** The control app answers, token checked: a worker without a task says 409. */
-async function expectControlAppUp({ port, token }: BootedWorker): Promise<void> {
+async function expectControlAppUp({ port, token }: Pick<BootedWorker, 'port' | 'token'>): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${port}/status`, { headers: { 'x-worker-token': token } });
   expect(response.status).toBe(409);
 }
@@ -99,5 +102,41 @@ describe('worker boot with the code cache', () => {
     const forOtherFlags = await bootAndWaitForNewCache(sound, ['--no-flush-bytecode']);
     expect(forOtherFlags.equals(sound)).toBe(false);
     writeFileSync(CACHE, sound);
+  });
+});
+
+/**
+ * The built control bundle in a thread of its own, with a probe beside it that
+ * says whether the thread has loaded `node:crypto` (each thread keeps its own
+ * list of Node's modules).
+ */
+describe('the control thread and node:crypto', () => {
+  const PROBE = `
+    const { parentPort } = require('node:worker_threads');
+    const bundle = require(${JSON.stringify(join(WORKER_APP, 'control.bundle.js'))});
+    const loaded = () => process.moduleLoadList.includes('NativeModule crypto');
+    bundle.warm.then(() => parentPort.postMessage({ type: 'probe', crypto: loaded() }));
+    parentPort.on('message', (m) => m?.type === 'probe' && parentPort.postMessage({ type: 'probe', crypto: loaded() }));`;
+
+  it('boots without it, and loads it for the first request that checks a token', async () => {
+    const thread = new Worker(PROBE, { eval: true, workerData: { board: new RunBoard().buffer, flags: new RunFlags().buffer } });
+    const messages: any[] = [];
+    thread.on('message', (m) => messages.push(m));
+    try {
+      await waitUntil(() => messages.some((m) => m.type === 'probe'), 10_000);
+      expect(messages.find((m) => m.type === 'probe')).toEqual({ type: 'probe', crypto: false });
+
+      const token = randomBytes(32).toString('base64url');
+      thread.postMessage({ type: 'token', token });
+      await waitUntil(() => messages.some((m) => m.type === 'listening'), 10_000);
+      const { port } = messages.find((m) => m.type === 'listening');
+      await expectControlAppUp({ port, token });
+
+      thread.postMessage({ type: 'probe' });
+      await waitUntil(() => messages.filter((m) => m.type === 'probe').length === 2, 10_000);
+      expect(messages.filter((m) => m.type === 'probe')[1]).toEqual({ type: 'probe', crypto: true });
+    } finally {
+      await thread.terminate();
+    }
   });
 });
