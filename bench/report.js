@@ -7,6 +7,7 @@ function metricRows(raw) {
   const load = raw.under_load;
   const boot = raw.cold_boot;
   const many = raw.many_tasks;
+  const { quiet, flood, progress_write_ms: writeMs } = raw.progress_flood;
   return [
     row('1', 'submit → handler start, idle service, warm pool (ms)', pct(raw.submit_to_start_ms), 'p50 ≤ 5', raw.submit_to_start_ms.p50 <= 5),
     row('1b', 'BullMQ queue.add → processor start, same run (ms)', pct(raw.bullmq.add_to_start_ms), 'reference', null),
@@ -30,6 +31,10 @@ function metricRows(raw) {
     row('7c', `the same, settled: lowest in the ${many.settle_ms / 1000} s after the page reads (MB)`, `${many.settled_rss_growth_mb} (→ ${many.settled_rss_mb})`, '≤ 50', many.settled_rss_growth_mb <= 50),
     row('8', 'shared mode: pause of a task on a worker node, sent to the API node, request → parked (ms)', pct(raw.shared_mode.pause_ms), 'p99 ≤ 200', raw.shared_mode.pause_ms.p99 <= 200),
     row('8b', 'shared mode: resume / ?detail=true through the API node (ms)', `${pct(raw.shared_mode.resume_ms)}; ${pct(raw.shared_mode.detail_ms)}`, 'p99 ≤ 200', Math.max(raw.shared_mode.resume_ms.p99, raw.shared_mode.detail_ms.p99) <= 200),
+    row('9', 'progress flood: ctx.progress calls per second of a handler calling it in a tight loop', flood.handler_calls_per_s.toLocaleString('en'), '≥ 100,000', flood.handler_calls_per_s >= 100_000),
+    row('9b', `GET /tasks/{id} at ${raw.progress_flood.rate} req/s through the flood (ms); the same loop without reports`, `${pct(flood.get_task_ms)}; ${pct(quiet.get_task_ms)}`, 'p99 ≤ 10', flood.get_task_ms.p99 <= 10),
+    row('9c', 'API CPU through the flood, no requests (ms per s); the same loop without reports', `${flood.api_cpu_ms_per_s}; ${quiet.api_cpu_ms_per_s}`, 'reference', null),
+    row('9d', 'progress writes to the store through the flood, as the GETs saw the stored value change', `${flood.stored_changes} in ${flood.request_s} s`, `one per PROGRESS_WRITE_MS (${writeMs} ms)`, flood.stored_changes <= Math.floor((flood.request_s * 1000) / writeMs) + 1),
   ];
 }
 

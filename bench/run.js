@@ -3,12 +3,13 @@
 const { availableParallelism, cpus: cpuList, loadavg } = require('node:os');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
-const { BenchService, ROOT, WORKER_NICE } = require('./bench-service');
+const { BenchService, ROOT, WORKER_NICE, PROGRESS_WRITE_MS } = require('./bench-service');
 const { bullmqPeer } = require('./bullmq-peer');
 const { coldBoot } = require('./cold-boot');
 const { submitToStart, throughput, idleAfterWork, underFullLoad, makespan, manyTasks } = require('./service-metrics');
 const { metricRows, markdownTable } = require('./report');
 const { sharedModeControl } = require('./shared-mode');
+const { progressFlood } = require('./progress-flood');
 
 const smoke = process.argv.includes('--smoke');
 const cpus = availableParallelism();
@@ -45,6 +46,8 @@ async function main() {
     raw.idle_after_work = await idleAfterWork(service, { settleMs: 20000 });
     log('4-5. API and controls under full CPU load');
     raw.under_load = await underFullLoad(service, { cpus, seconds: sizes.loadSeconds, rate: 500 });
+    log('9. progress flood');
+    raw.progress_flood = { ...(await progressFlood(service, { rate: 200 })), progress_write_ms: PROGRESS_WRITE_MS };
   });
   await withService(poolEnv, async (service) => {
     log('6. makespan');

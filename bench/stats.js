@@ -19,4 +19,10 @@ function rssMb(pid, field = 'VmRSS') {
   return match ? Number(match[1]) / 1024 : null;
 }
 
-module.exports = { percentile, summary, round, nowMs, sleep, rssMb };
+/** CPU time (user and system) a process has used, from /proc, in ms; Linux counts it in 10 ms ticks. */
+function cpuMs(pid) {
+  const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+module.exports = { percentile, summary, round, nowMs, sleep, rssMb, cpuMs };
