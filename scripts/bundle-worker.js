@@ -18,7 +18,10 @@ build({
   target: 'node20',
   minify: true,
   // Optional packages Nest only loads when an app uses them; the control app does not.
-  external: ['@nestjs/platform-express', '@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', 'class-transformer', 'class-validator', '@fastify/*'],
+  external: ['@nestjs/platform-express', '@nestjs/microservices', '@nestjs/microservices/*', '@nestjs/websockets', '@nestjs/websockets/*', 'class-transformer', 'class-validator', '@fastify/*',
+    // boot.js loads it as a file of its own in the control thread; the main thread requires the same file
+    // once the control thread is started, to read the control bundle for it.
+    './code-cache'],
   // Nest's packages each bring their own copy of tslib's helpers; one serves them all (2.x only adds helpers).
   alias: { tslib: require.resolve('tslib') },
   plugins: [lazyNestDateFormat, lazyNodeCrypto, rxjsSubset],

@@ -1,20 +1,24 @@
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
+import type { ControlThreadData } from './control-thread-protocol';
 
 /**
  * Entry of a bundled worker's two threads. The control thread, on a cold
  * boot's critical path, runs its bundle (the Nest app) with V8's code cache:
  * a thread that had to compile from source leaves a fresh cache behind once
  * it is warm, so the cache holds the functions booting needs, and the next
- * worker skips compiling them. The main thread's bundle is small, and
- * starting the control thread soon matters more to it than compiling fast:
- * it is required as it is, without loading what the cache needs (zlib).
+ * worker skips compiling them. The main thread reads and checks both files
+ * for it while it starts (control-thread-start.ts). The main thread's own
+ * bundle is small, and starting the control thread soon matters more to it
+ * than compiling fast: it is required as it is.
  */
 if (isMainThread) {
   require('./worker.bundle.js');
 } else {
-  const { requireWithCodeCache } = require('./code-cache') as typeof import('./code-cache');
-  const bundle = requireWithCodeCache(join(__dirname, 'control.bundle.js'));
+  const { requireWithCodeCache, takeCompiledSource, readWithCodeCache } = require('./code-cache') as typeof import('./code-cache');
+  const file = join(__dirname, 'control.bundle.js');
+  const handedOver = (workerData as ControlThreadData).source;
+  const bundle = requireWithCodeCache(file, { source: () => (handedOver && takeCompiledSource(handedOver)) || readWithCodeCache(file) });
   if (bundle.cache !== 'accepted') {
     const { warm } = bundle.exports as { warm: Promise<void> };
     // Before `listening`, so before the worker takes a task (which changes V8's flags, see main.ts).

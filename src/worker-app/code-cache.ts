@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Script } from 'node:vm';
-import * as zlib from 'node:zlib';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { compileCommonJs, runCommonJs } from './commonjs-script';
 
 /**
@@ -25,16 +25,35 @@ type Checksum = (...parts: (string | Buffer)[]) => string;
  * no crypto module, which nothing else in a booting control thread loads
  * (about 5 ms of each cold boot). Node before 20.15 has no `zlib.crc32` and
  * hashes with SHA-1 instead; the key names the Node version, so a cache is
- * only ever read by the Node that wrote it.
+ * only ever read by the Node that wrote it. Chosen, and zlib loaded, on first
+ * use: a control thread handed its bundle already checked needs neither.
  */
-const checksum: Checksum =
-  typeof zlib.crc32 === 'function'
-    ? (...parts) => parts.reduce<number>((crc, part) => zlib.crc32(part, crc), 0).toString(16).padStart(8, '0')
-    : (...parts) => {
-        const hash = (require('node:crypto') as typeof import('node:crypto')).createHash('sha1');
-        for (const part of parts) hash.update(part);
-        return hash.digest('hex');
-      };
+let checksumOf: Checksum | undefined;
+const checksum: Checksum = (...parts) => (checksumOf ??= chooseChecksum())(...parts);
+
+function chooseChecksum(): Checksum {
+  const zlib = require('node:zlib') as typeof import('node:zlib');
+  if (typeof zlib.crc32 === 'function') return (...parts) => parts.reduce<number>((crc, part) => zlib.crc32(part, crc), 0).toString(16).padStart(8, '0');
+  return (...parts) => {
+    const hash = (require('node:crypto') as typeof import('node:crypto')).createHash('sha1');
+    for (const part of parts) hash.update(part);
+    return hash.digest('hex');
+  };
+}
+
+/** A file's source, keyed, and its code cache checked against that key: all that compiling needs. */
+export interface CompiledSource {
+  source: string;
+  key: string;
+  /** Undefined without a cache file, null when the file is not a sound cache for this key. */
+  cached: Uint8Array | null | undefined;
+}
+
+export interface CodeCacheOptions {
+  cacheFile?: string;
+  /** Where the source and cache come from, when not from reading them now (see passCompiledSource). */
+  source?: () => CompiledSource;
+}
 
 /**
  * Runs a CommonJS file as `require` would, compiled with a V8 code cache kept
@@ -46,8 +65,8 @@ const checksum: Checksum =
  * (Node, and the source by its checksum) and carries a checksum of its data: a cache for
  * another bundle, or one torn or damaged on disk, is never handed to V8.
  */
-export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache`): CachedModule {
-  const { script, key, cache } = compileWithCodeCache(file, cacheFile);
+export function requireWithCodeCache(file: string, { cacheFile = `${file}.v8-cache`, source }: CodeCacheOptions = {}): CachedModule {
+  const { script, key, cache } = compileWithCodeCache(file, source ?? (() => readWithCodeCache(file, cacheFile)));
   const module = { exports: {} as unknown };
   runCommonJs(script, module, file);
   return { exports: module.exports, cache, saveCache: () => writeCache(cacheFile, key, script.createCachedData()) };
@@ -59,14 +78,43 @@ export function requireWithCodeCache(file: string, cacheFile = `${file}.v8-cache
  * first minor collection of its boot frees them. Kept until it had run, they
  * were old enough to wait for a full collection, about 8 s into idleness.
  */
-function compileWithCodeCache(file: string, cacheFile: string): { script: Script; key: string; cache: CacheUse } {
+function compileWithCodeCache(file: string, read: () => CompiledSource): { script: Script; key: string; cache: CacheUse } {
+  const { source, key, cached } = read();
+  const script = compileCommonJs(source, file, cached ?? undefined);
+  const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  return { script, key, cache };
+}
+
+export function readWithCodeCache(file: string, cacheFile = `${file}.v8-cache`): CompiledSource {
   // Hashed as read: hashing the decoded string would encode it back first, five times the cost.
   const bytes = readFileSync(file);
   const key = checksum(`${process.version} ${process.arch}\n`, bytes);
-  const cached = readCache(cacheFile, key);
-  const script = compileCommonJs(bytes.toString('utf8'), file, cached ?? undefined);
-  const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
-  return { script, key, cache };
+  return { source: bytes.toString('utf8'), key, cached: readCache(cacheFile, key) };
+}
+
+/**
+ * A worker's main thread reads and checks its control thread's bundle while
+ * that thread starts (Node takes tens of milliseconds to start one), and
+ * hands both over: the thread, on a cold boot's critical path, then neither
+ * reads, nor loads zlib, nor checks. Whatever goes wrong here, the thread
+ * reads the files itself, and meets the same trouble there.
+ */
+export function passCompiledSource(port: MessagePort, file: string): void {
+  try {
+    // Copied, not transferred: a small file's bytes may share Node's buffer pool.
+    port.postMessage(readWithCodeCache(file));
+  } catch {
+    // The thread reads the file itself.
+  } finally {
+    port.close();
+  }
+}
+
+/** The source passCompiledSource handed over, if it came before the thread asked. */
+export function takeCompiledSource(port: MessagePort): CompiledSource | undefined {
+  const message = receiveMessageOnPort(port)?.message as CompiledSource | undefined;
+  port.close();
+  return typeof message?.source === 'string' && typeof message.key === 'string' ? message : undefined;
 }
 
 /** The cached data; undefined without a cache file, null when the file is not a sound cache for this key. */

@@ -10,7 +10,7 @@ type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, file
  * as it would in a required file (where this Node offers that: 20.11 has no
  * `vm.constants`).
  */
-export function compileCommonJs(source: string, filename: string, cachedData?: Buffer): Script {
+export function compileCommonJs(source: string, filename: string, cachedData?: Uint8Array): Script {
   const options: ScriptOptions = {
     filename,
     cachedData,

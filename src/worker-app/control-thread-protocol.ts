@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * Messages between a worker's main thread, which runs the handlers, and its
  * control thread, which serves the control app. What changes with every task
@@ -11,6 +13,8 @@ export interface ControlThreadData {
   board: SharedArrayBuffer;
   /** RunFlags: pause and abort requests, and whether the handler is parked. */
   flags: SharedArrayBuffer;
+  /** Where the main thread hands over the bundle and code cache it read (code-cache.ts); absent when not bundled. */
+  source?: MessagePort;
 }
 
 /** Main thread -> control thread. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ControlThreadData } from './control-thread-protocol';
 import { RunBoard } from './run-board';
 import { RunFlags } from './run-flags';
@@ -14,7 +14,9 @@ import { RunFlags } from './run-flags';
  */
 
 /** `npm run build` bundles the control thread too, and `boot.js` runs whichever bundle its thread needs. */
-const CONTROL_ENTRY = existsSync(join(__dirname, 'control.bundle.js')) ? join(__dirname, 'boot.js') : join(__dirname, 'control-thread.js');
+const CONTROL_BUNDLE = join(__dirname, 'control.bundle.js');
+const bundled = existsSync(CONTROL_BUNDLE);
+const CONTROL_ENTRY = bundled ? join(__dirname, 'boot.js') : join(__dirname, 'control-thread.js');
 
 /**
  * Booting Nest grows the control thread's young generation to several MB that
@@ -25,5 +27,13 @@ const CONTROL_YOUNG_GENERATION_MB = 2;
 
 export const board = new RunBoard();
 export const flags = new RunFlags();
-const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer };
-export const controlThread = new Worker(CONTROL_ENTRY, { workerData: controlData, resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB } });
+const handover = bundled ? new MessageChannel() : null;
+const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer, ...(handover && { source: handover.port2 }) };
+export const controlThread = new Worker(CONTROL_ENTRY, {
+  workerData: controlData,
+  transferList: handover ? [handover.port2] : [],
+  resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB },
+});
+// Required only now, so that nothing it loads delays the thread's start; done at once, while the thread starts
+// (tens of milliseconds; this takes a few), so the thread finds it ready.
+if (handover) (require('./code-cache') as typeof import('./code-cache')).passCompiledSource(handover.port1, CONTROL_BUNDLE);

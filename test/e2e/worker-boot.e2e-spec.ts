@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RunBoard } from '../../src/worker-app/run-board';
 import { RunFlags } from '../../src/worker-app/run-flags';
@@ -62,6 +63,42 @@ async function bootAndWaitForNewCache(before: Buffer | null, execArgv: string[] 
     await stop(worker);
   }
 }
+
+/**
+ * The main thread reads and checks the control bundle and its cache while the
+ * control thread starts, and hands both over. A preloaded probe (in both
+ * threads, as Node preloads it) records what the control thread reads before
+ * its bundle has run.
+ */
+describe('the control thread and its bundle', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'boot-probe-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('compiles what the main thread read for it: to boot, it reads neither the bundle nor its cache, nor loads zlib', async () => {
+    const probe = join(dir, 'probe.js');
+    const out = join(dir, 'control-thread.json');
+    writeFileSync(probe, `
+      const { isMainThread } = require('node:worker_threads');
+      if (!isMainThread) {
+        const fs = require('node:fs');
+        const read = fs.readFileSync;
+        const files = [];
+        fs.readFileSync = function (file, ...rest) { files.push(String(file)); return read.call(this, file, ...rest); };
+        // The bundle is compiled and run as boot.js loads, before any timer.
+        setTimeout(() => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ files, zlib: process.moduleLoadList.includes('NativeModule zlib') })));
+      }`);
+    const worker = await bootWorker(['--require', probe]);
+    try {
+      await expectControlAppUp(worker);
+      const seen = JSON.parse(readFileSync(out, 'utf8'));
+      expect(seen.files.map((file: string) => basename(file))).toEqual(['boot.js', 'code-cache.js', 'commonjs-script.js']);
+      expect(seen.zlib).toBe(false);
+    } finally {
+      await stop(worker);
+    }
+  });
+});
 
 /** The bundled worker's control thread runs with a V8 code cache next to its bundle; a bad cache must never keep it from booting. */
 describe('worker boot with the code cache', () => {
