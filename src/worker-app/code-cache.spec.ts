@@ -105,13 +105,19 @@ describe('requireWithCodeCache', () => {
     expect(loaded).toMatchObject({ cache: 'accepted', exports: { doubled: 42, filename: file } });
   });
 
-  it('hands a source over between threads, once: a port that got nothing gives nothing, and reading is left to the receiver', () => {
+  it.each([
+    ['small enough for Node to pool, so copied', ''],
+    ['large, so moved', `// ${'x'.repeat(Buffer.poolSize)}\n`],
+  ])('hands a source over between threads, once (a file %s): a port that got nothing gives nothing', (_, padding) => {
+    writeFileSync(file, padding + SOURCE);
     requireWithCodeCache(file).saveCache();
     const channel = new MessageChannel();
     passCompiledSource(channel.port1, file);
-    const received = takeCompiledSource(channel.port2);
-    expect(received).toEqual({ ...readWithCodeCache(file), cached: expect.any(Uint8Array) });
-    expect(requireWithCodeCache(file, { source: () => received! }).cache).toBe('accepted');
+    const received = takeCompiledSource(channel.port2)!;
+    const { bytes, key } = readWithCodeCache(file);
+    expect(Buffer.from(received.bytes).equals(bytes)).toBe(true);
+    expect(received.key).toBe(key);
+    expect(requireWithCodeCache(file, { source: () => received })).toMatchObject({ cache: 'accepted', exports: { doubled: 42 } });
     expect(takeCompiledSource(channel.port2)).toBeUndefined();
 
     const nothing = new MessageChannel();

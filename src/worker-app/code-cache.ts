@@ -41,9 +41,9 @@ function chooseChecksum(): Checksum {
   };
 }
 
-/** A file's source, keyed, and its code cache checked against that key: all that compiling needs. */
+/** A file's bytes, keyed, and its code cache checked against that key: all that compiling needs. */
 export interface CompiledSource {
-  source: string;
+  bytes: Uint8Array;
   key: string;
   /** Undefined without a cache file, null when the file is not a sound cache for this key. */
   cached: Uint8Array | null | undefined;
@@ -79,8 +79,8 @@ export function requireWithCodeCache(file: string, { cacheFile = `${file}.v8-cac
  * were old enough to wait for a full collection, about 8 s into idleness.
  */
 function compileWithCodeCache(file: string, read: () => CompiledSource): { script: Script; key: string; cache: CacheUse } {
-  const { source, key, cached } = read();
-  const script = compileCommonJs(source, file, cached ?? undefined);
+  const { bytes, key, cached } = read();
+  const script = compileCommonJs(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file, cached ?? undefined);
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
   return { script, key, cache };
 }
@@ -89,7 +89,7 @@ export function readWithCodeCache(file: string, cacheFile = `${file}.v8-cache`):
   // Hashed as read: hashing the decoded string would encode it back first, five times the cost.
   const bytes = readFileSync(file);
   const key = checksum(`${process.version} ${process.arch}\n`, bytes);
-  return { source: bytes.toString('utf8'), key, cached: readCache(cacheFile, key) };
+  return { bytes, key, cached: readCache(cacheFile, key) };
 }
 
 /**
@@ -101,8 +101,11 @@ export function readWithCodeCache(file: string, cacheFile = `${file}.v8-cache`):
  */
 export function passCompiledSource(port: MessagePort, file: string): void {
   try {
-    // Copied, not transferred: a small file's bytes may share Node's buffer pool.
-    port.postMessage(readWithCodeCache(file));
+    const read = readWithCodeCache(file);
+    // Moved, not copied, so that this thread keeps no garbage of them; but a small file's bytes may be in
+    // Node's buffer pool, which is shared, and Node pools nothing of half its size or more.
+    const own = [read.bytes, read.cached].filter((view) => view && view.byteLength >= Buffer.poolSize >>> 1).map((view) => view!.buffer as ArrayBuffer);
+    port.postMessage(read, own);
   } catch {
     // The thread reads the file itself.
   } finally {
@@ -114,7 +117,7 @@ export function passCompiledSource(port: MessagePort, file: string): void {
 export function takeCompiledSource(port: MessagePort): CompiledSource | undefined {
   const message = receiveMessageOnPort(port)?.message as CompiledSource | undefined;
   port.close();
-  return typeof message?.source === 'string' && typeof message.key === 'string' ? message : undefined;
+  return message?.bytes instanceof Uint8Array && typeof message.key === 'string' ? message : undefined;
 }
 
 /** The cached data; undefined without a cache file, null when the file is not a sound cache for this key. */
