@@ -15,10 +15,10 @@ import type { ControlThreadData } from './control-thread-protocol';
 if (isMainThread) {
   require('./worker.bundle.js');
 } else {
-  const { requireWithCodeCache, takeCompiledSource, readWithCodeCache } = require('./code-cache') as typeof import('./code-cache');
+  const { requireWithCodeCache, takeSourceAndCache, readSourceAndCache } = require('./code-cache') as typeof import('./code-cache');
   const file = join(__dirname, 'control.bundle.js');
-  const handedOver = (workerData as ControlThreadData).source;
-  const bundle = requireWithCodeCache(file, { source: () => (handedOver && takeCompiledSource(handedOver)) || readWithCodeCache(file) });
+  const { handover } = workerData as ControlThreadData;
+  const bundle = requireWithCodeCache(file, { source: () => (handover && takeSourceAndCache(handover)) || readSourceAndCache(file) });
   if (bundle.cache !== 'accepted') {
     const { warm } = bundle.exports as { warm: Promise<void> };
     // Before `listening`, so before the worker takes a task (which changes V8's flags, see main.ts).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
-import { passCompiledSource, readWithCodeCache, requireWithCodeCache, takeCompiledSource } from './code-cache';
+import { passSourceAndCache, readSourceAndCache, requireWithCodeCache, takeSourceAndCache } from './code-cache';
 
 describe('requireWithCodeCache', () => {
   let dir: string;
@@ -99,7 +99,7 @@ describe('requireWithCodeCache', () => {
 
   it('compiles and runs a source handed over, with its cache, without reading the file', () => {
     requireWithCodeCache(file).saveCache();
-    const read = readWithCodeCache(file);
+    const read = readSourceAndCache(file);
     rmSync(file);
     const loaded = requireWithCodeCache(file, { source: () => read });
     expect(loaded).toMatchObject({ cache: 'accepted', exports: { doubled: 42, filename: file } });
@@ -112,17 +112,17 @@ describe('requireWithCodeCache', () => {
     writeFileSync(file, padding + SOURCE);
     requireWithCodeCache(file).saveCache();
     const channel = new MessageChannel();
-    passCompiledSource(channel.port1, file);
-    const received = takeCompiledSource(channel.port2)!;
-    const { bytes, key } = readWithCodeCache(file);
+    passSourceAndCache(channel.port1, file);
+    const received = takeSourceAndCache(channel.port2)!;
+    const { bytes, key } = readSourceAndCache(file);
     expect(Buffer.from(received.bytes).equals(bytes)).toBe(true);
     expect(received.key).toBe(key);
     expect(requireWithCodeCache(file, { source: () => received })).toMatchObject({ cache: 'accepted', exports: { doubled: 42 } });
-    expect(takeCompiledSource(channel.port2)).toBeUndefined();
+    expect(takeSourceAndCache(channel.port2)).toBeUndefined();
 
     const nothing = new MessageChannel();
-    passCompiledSource(nothing.port1, join(dir, 'no-such-bundle.js'));
-    expect(takeCompiledSource(nothing.port2)).toBeUndefined();
+    passSourceAndCache(nothing.port1, join(dir, 'no-such-bundle.js'));
+    expect(takeSourceAndCache(nothing.port2)).toBeUndefined();
   });
 
   it('surfaces an error the file throws as it loads', () => {

@@ -42,7 +42,7 @@ function chooseChecksum(): Checksum {
 }
 
 /** A file's bytes, keyed, and its code cache checked against that key: all that compiling needs. */
-export interface CompiledSource {
+export interface SourceAndCache {
   bytes: Uint8Array;
   key: string;
   /** Undefined without a cache file, null when the file is not a sound cache for this key. */
@@ -51,8 +51,8 @@ export interface CompiledSource {
 
 export interface CodeCacheOptions {
   cacheFile?: string;
-  /** Where the source and cache come from, when not from reading them now (see passCompiledSource). */
-  source?: () => CompiledSource;
+  /** Where the source and cache come from, when not from reading them now (see passSourceAndCache). */
+  source?: () => SourceAndCache;
 }
 
 /**
@@ -66,7 +66,7 @@ export interface CodeCacheOptions {
  * another bundle, or one torn or damaged on disk, is never handed to V8.
  */
 export function requireWithCodeCache(file: string, { cacheFile = `${file}.v8-cache`, source }: CodeCacheOptions = {}): CachedModule {
-  const { script, key, cache } = compileWithCodeCache(file, source ?? (() => readWithCodeCache(file, cacheFile)));
+  const { script, key, cache } = compileWithCodeCache(file, source ?? (() => readSourceAndCache(file, cacheFile)));
   const module = { exports: {} as unknown };
   runCommonJs(script, module, file);
   return { exports: module.exports, cache, saveCache: () => writeCache(cacheFile, key, script.createCachedData()) };
@@ -78,14 +78,14 @@ export function requireWithCodeCache(file: string, { cacheFile = `${file}.v8-cac
  * first minor collection of its boot frees them. Kept until it had run, they
  * were old enough to wait for a full collection, about 8 s into idleness.
  */
-function compileWithCodeCache(file: string, read: () => CompiledSource): { script: Script; key: string; cache: CacheUse } {
+function compileWithCodeCache(file: string, read: () => SourceAndCache): { script: Script; key: string; cache: CacheUse } {
   const { bytes, key, cached } = read();
   const script = compileCommonJs(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file, cached ?? undefined);
   const cache: CacheUse = cached === undefined ? 'missing' : cached === null ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
   return { script, key, cache };
 }
 
-export function readWithCodeCache(file: string, cacheFile = `${file}.v8-cache`): CompiledSource {
+export function readSourceAndCache(file: string, cacheFile = `${file}.v8-cache`): SourceAndCache {
   // Hashed as read: hashing the decoded string would encode it back first, five times the cost.
   const bytes = readFileSync(file);
   const key = checksum(`${process.version} ${process.arch}\n`, bytes);
@@ -99,9 +99,9 @@ export function readWithCodeCache(file: string, cacheFile = `${file}.v8-cache`):
  * reads, nor loads zlib, nor checks. Whatever goes wrong here, the thread
  * reads the files itself, and meets the same trouble there.
  */
-export function passCompiledSource(port: MessagePort, file: string): void {
+export function passSourceAndCache(port: MessagePort, file: string): void {
   try {
-    const read = readWithCodeCache(file);
+    const read = readSourceAndCache(file);
     // Moved, not copied, so that this thread keeps no garbage of them; but a small file's bytes may be in
     // Node's buffer pool, which is shared, and Node pools nothing of half its size or more.
     const own = [read.bytes, read.cached].filter((view) => view && view.byteLength >= Buffer.poolSize >>> 1).map((view) => view!.buffer as ArrayBuffer);
@@ -113,9 +113,9 @@ export function passCompiledSource(port: MessagePort, file: string): void {
   }
 }
 
-/** The source passCompiledSource handed over, if it came before the thread asked. */
-export function takeCompiledSource(port: MessagePort): CompiledSource | undefined {
-  const message = receiveMessageOnPort(port)?.message as CompiledSource | undefined;
+/** What passSourceAndCache handed over, if it came before the thread asked. */
+export function takeSourceAndCache(port: MessagePort): SourceAndCache | undefined {
+  const message = receiveMessageOnPort(port)?.message as SourceAndCache | undefined;
   port.close();
   return message?.bytes instanceof Uint8Array && typeof message.key === 'string' ? message : undefined;
 }

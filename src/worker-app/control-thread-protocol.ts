@@ -14,7 +14,7 @@ export interface ControlThreadData {
   /** RunFlags: pause and abort requests, and whether the handler is parked. */
   flags: SharedArrayBuffer;
   /** Where the main thread hands over the bundle and code cache it read (code-cache.ts); absent when not bundled. */
-  source?: MessagePort;
+  handover?: MessagePort;
 }
 
 /** Main thread -> control thread. */

@@ -28,7 +28,7 @@ const CONTROL_YOUNG_GENERATION_MB = 2;
 export const board = new RunBoard();
 export const flags = new RunFlags();
 const handover = bundled ? new MessageChannel() : null;
-const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer, ...(handover && { source: handover.port2 }) };
+const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer, ...(handover && { handover: handover.port2 }) };
 export const controlThread = new Worker(CONTROL_ENTRY, {
   workerData: controlData,
   transferList: handover ? [handover.port2] : [],
@@ -36,4 +36,4 @@ export const controlThread = new Worker(CONTROL_ENTRY, {
 });
 // Required only now, so that nothing it loads delays the thread's start; done at once, while the thread starts
 // (tens of milliseconds; this takes a few), so the thread finds it ready.
-if (handover) (require('./code-cache') as typeof import('./code-cache')).passCompiledSource(handover.port1, CONTROL_BUNDLE);
+if (handover) (require('./code-cache') as typeof import('./code-cache')).passSourceAndCache(handover.port1, CONTROL_BUNDLE);
