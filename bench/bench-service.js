@@ -17,6 +17,8 @@ const PROGRESS_WRITE_MS = 250;
  * advises (row 3n measures cold boots with it).
  */
 const WORKER_ENV_EXCLUDE = ['NODE_EXTRA_CA_CERTS'];
+/** A task's statuses once it has an outcome. */
+const FINISHED = new Set(['completed', 'failed', 'terminated', 'timed_out', 'interrupted']);
 /** Keep-alive and node:http rather than fetch: on two cores, fetch's own CPU cost would be taken from the service measured. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -113,4 +115,4 @@ class BenchService {
   }
 }
 
-module.exports = { BenchService, ROOT, WORKER_NICE, PROGRESS_WRITE_MS, WORKER_ENV_EXCLUDE, agent };
+module.exports = { BenchService, ROOT, WORKER_NICE, PROGRESS_WRITE_MS, WORKER_ENV_EXCLUDE, FINISHED, agent };

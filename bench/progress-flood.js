@@ -1,6 +1,7 @@
+const { FINISHED } = require('./bench-service');
+const { openLoop } = require('./open-loop');
 const { cpuMs, nowMs, sleep, summary, round } = require('./stats');
 
-const FINISHED = new Set(['completed', 'failed', 'terminated', 'timed_out', 'interrupted']);
 /** How long the handler's loop runs: a settling pause, the quiet window, the requests' window, a margin. */
 const LOOP_S = 7;
 const QUIET_WINDOW_MS = 2000;
@@ -29,22 +30,12 @@ async function floodPhase(service, { rate, report }) {
   await sleep(QUIET_WINDOW_MS);
   const apiCpuMsPerS = round((cpuMs(service.pid) - cpuBefore) / (QUIET_WINDOW_MS / 1000));
 
-  const latency = [];
   const stored = new Set();
-  const inFlight = [];
   const start = nowMs();
-  for (let i = 0; i < (REQUEST_WINDOW_MS * rate) / 1000; i++) {
-    const wait = start + (i * 1000) / rate - nowMs();
-    if (wait > 0) await sleep(wait);
-    const sent = nowMs();
-    inFlight.push(
-      service.request('GET', `/tasks/${task.task_id}`).then(({ body }) => {
-        latency.push(nowMs() - sent);
-        if (body.status === 'running' && body.progress_info) stored.add(body.progress_info.calls);
-      }),
-    );
-  }
-  await Promise.all(inFlight);
+  const latency = await openLoop((REQUEST_WINDOW_MS * rate) / 1000, rate, async () => {
+    const { body } = await service.request('GET', `/tasks/${task.task_id}`);
+    if (body.status === 'running' && body.progress_info) stored.add(body.progress_info.calls);
+  });
   const requestS = (nowMs() - start) / 1000;
   const done = await service.waitFor(task.task_id, (t) => FINISHED.has(t.status), 30000, 20);
   if (done.status !== 'completed') throw new Error(`progress flood ${done.status}: ${JSON.stringify(done.error)}`);

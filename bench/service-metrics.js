@@ -1,5 +1,6 @@
 const http = require('node:http');
-const { agent } = require('./bench-service');
+const { FINISHED, agent } = require('./bench-service');
+const { openLoop } = require('./open-loop');
 const { bareMakespanRound } = require('./bare-reference');
 const { nowMs, percentile, rssMb, sleep, summary, round } = require('./stats');
 
@@ -15,7 +16,6 @@ function get(baseUrl, path) {
   });
 }
 
-const FINISHED = new Set(['completed', 'failed', 'terminated', 'timed_out', 'interrupted']);
 
 /** Runs `fn(i)` for i < n with at most `concurrency` in flight; resolves with the results in order. */
 async function inParallel(n, concurrency, fn) {
@@ -103,19 +103,7 @@ async function underFullLoad(service, { cpus, seconds, rate }) {
   for (let i = 0; i < cpus; i++) hogs.push(await service.submit('cpu_intensive', { complexity: 50_000_000, batches: 1000 }));
   await Promise.all(hogs.map((t) => service.waitFor(t.task_id, (r) => r.status === 'running' && r.progress > 0, 30000, 20)));
 
-  // Open loop: requests leave on schedule whether or not earlier ones have answered. The client sleeps
-  // until each is due rather than spinning for precision: a spinning client takes a core from the service it measures.
-  const getLatency = [];
-  const inFlight = [];
-  const start = nowMs();
-  for (let i = 0; i < seconds * rate; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - nowMs();
-    if (wait > 0) await sleep(wait);
-    const sent = nowMs();
-    inFlight.push(get(service.baseUrl, `/tasks/${hogs[i % cpus].task_id}`).then(() => getLatency.push(nowMs() - sent)));
-  }
-  await Promise.all(inFlight);
+  const getLatency = await openLoop(seconds * rate, rate, (i) => get(service.baseUrl, `/tasks/${hogs[i % cpus].task_id}`));
 
   const pause = [];
   const resume = [];
