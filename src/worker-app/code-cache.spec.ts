@@ -106,13 +106,18 @@ describe('requireWithCodeCache', () => {
   });
 
   it.each([
-    ['small enough for Node to pool, so copied', ''],
-    ['large, so moved', `// ${'x'.repeat(Buffer.poolSize)}\n`],
-  ])('hands a source over between threads, once (a file %s): a port that got nothing gives nothing', (_, padding) => {
+    ['small enough for Node to pool, so copied', '', 0],
+    ['large, so moved', `// ${'x'.repeat(Buffer.poolSize)}\n`, 1],
+  ])('hands a source over between threads, once (a file %s): a port that got nothing gives nothing', (_, padding, moved) => {
     writeFileSync(file, padding + SOURCE);
     requireWithCodeCache(file).saveCache();
     const channel = new MessageChannel();
+    const post = jest.spyOn(channel.port1, 'postMessage');
     passSourceAndCache(channel.port1, file);
+    // The bytes moved (this thread's buffer is left empty); the cache of so small a source is copied.
+    const transferred = post.mock.calls[0][1] as ArrayBuffer[];
+    expect(transferred).toHaveLength(moved);
+    expect(transferred.every((buffer) => buffer.byteLength === 0)).toBe(true);
     const received = takeSourceAndCache(channel.port2)!;
     const { bytes, key } = readSourceAndCache(file);
     expect(Buffer.from(received.bytes).equals(bytes)).toBe(true);
