@@ -4,7 +4,7 @@
 // table shows what the same work gives here with nothing of ours around it.
 const { fork } = require('node:child_process');
 const { join } = require('node:path');
-const { workerEnv } = require('../dist/workers/worker-process');
+const { workerForkOptions } = require('../dist/workers/worker-process');
 const { WORKER_ENV_EXCLUDE } = require('./bench-service');
 const { nowMs, round } = require('./stats');
 
@@ -13,7 +13,7 @@ const HANDLER = join(__dirname, '..', 'dist', 'task-types', 'cpu-intensive.handl
 
 /** A bare child in the environment the benchmark's workers get, once it says it is online. */
 async function forkBare() {
-  const child = fork(CHILD, [], { execArgv: [], env: workerEnv(process.env, WORKER_ENV_EXCLUDE), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CHILD, [], workerForkOptions({ envExclude: WORKER_ENV_EXCLUDE }));
   await new Promise((resolve) => child.once('message', resolve));
   return child;
 }

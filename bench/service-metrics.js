@@ -16,7 +16,6 @@ function get(baseUrl, path) {
   });
 }
 
-
 /** Runs `fn(i)` for i < n with at most `concurrency` in flight; resolves with the results in order. */
 async function inParallel(n, concurrency, fn) {
   const results = new Array(n);

@@ -30,7 +30,8 @@ const WORKER_EXEC_ARGV: string[] = [];
 export function workerEnv(env: NodeJS.ProcessEnv = process.env, exclude: readonly string[] = []): NodeJS.ProcessEnv {
   const kept = { ...env };
   for (const name of exclude) delete kept[name];
-  return { ...kept, MALLOC_ARENA_MAX: kept.MALLOC_ARENA_MAX ?? '1' };
+  kept.MALLOC_ARENA_MAX ??= '1';
+  return kept;
 }
 
 export interface WorkerForkSettings {

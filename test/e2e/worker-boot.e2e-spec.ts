@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { RunBoard } from '../../src/worker-app/run-board';
 import { RunFlags } from '../../src/worker-app/run-flags';
 import { workerForkOptions } from '../../src/workers/worker-process';
@@ -96,6 +96,23 @@ describe('the control thread and its bundle', () => {
       expect(seen.zlib).toBe(false);
     } finally {
       await stop(worker);
+    }
+  });
+
+  it('reads the bundle itself when its main thread handed nothing over, and boots', async () => {
+    const handover = new MessageChannel();
+    handover.port1.close();
+    const data = { board: new RunBoard().buffer, flags: new RunFlags().buffer, handover: handover.port2 };
+    const thread = new Worker(ENTRY, { workerData: data, transferList: [handover.port2] });
+    const messages: any[] = [];
+    thread.on('message', (m) => messages.push(m));
+    try {
+      const token = randomBytes(32).toString('base64url');
+      thread.postMessage({ type: 'token', token });
+      await waitUntil(() => messages.some((m) => m.type === 'listening'), 10_000);
+      await expectControlAppUp({ port: messages.find((m) => m.type === 'listening').port, token });
+    } finally {
+      await thread.terminate();
     }
   });
 });
