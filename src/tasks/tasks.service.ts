@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { appConfig, type AppConfig } from '../config/app-config';
 import { TASK_STORE, type NewTask, type TaskPage, type TaskStore } from '../store/task-store';
 import { TaskTypeRegistry } from '../task-types/task-type-registry';
@@ -8,6 +7,7 @@ import type { ControlAction } from './dto/control-task.dto';
 import type { CreateTaskDto } from './dto/create-task.dto';
 import type { ListTasksQueryDto } from './dto/task-queries.dto';
 import { isTerminal, type TaskRecord } from './task';
+import { newTaskId } from './task-id';
 import { TASK_CONTROL, type TaskControl } from './task-control';
 import {
   BatchOverQueueLimitError, DomainError, InvalidBatchError, InvalidTransitionError, QueueFullError, ShuttingDownError, TaskNotFoundError,
@@ -55,7 +55,7 @@ export class TasksService {
   /** The task as it will be stored: its input checked against its type, its defaults applied. */
   private prepare(request: CreateTaskDto): NewTask {
     return {
-      task_id: randomUUID(),
+      task_id: newTaskId(),
       task_type: request.task_type,
       task_data: this.registry.parseInput(request.task_type, request.task_data ?? {}),
       priority: request.priority ?? 0,

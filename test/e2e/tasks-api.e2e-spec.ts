@@ -25,7 +25,7 @@ describe('tasks API', () => {
       result: null,
       worker_server: null,
     });
-    expect(created.task_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(created.task_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const done = await service.waitForStatus(created.task_id, 'completed');
     expect(done).toMatchObject({
       result: { processed_items: 5, success: true },
