@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { WORKER_TOKEN_HEADER } from '../workers/worker-protocol';
+import { WORKER_TASK_HEADER, WORKER_TOKEN_HEADER } from '../workers/worker-protocol';
 import { startControlApp } from './control-app';
 import type { WorkerToken } from './control.controller';
 import type { ControlledRun, RunControl } from './run-control';
@@ -15,10 +15,10 @@ describe('control app', () => {
     resume: jest.fn(),
     terminate: jest.fn(),
   };
-  const control: { run: ControlledRun | null; runSoon: jest.Mock<Promise<ControlledRun | null>, [number]> } = {
+  const control: { run: ControlledRun | null; runSoon: jest.Mock<Promise<ControlledRun | null>, [string, number]> } = {
     run: run as unknown as ControlledRun,
-    // The real one waits for a task the supervisor has just sent to begin (RunBoard.readSoon).
-    runSoon: jest.fn(async (_waitMs: number) => control.run),
+    // The real one waits for the named task, which the supervisor has just sent, to begin (RunBoard.readSoon).
+    runSoon: jest.fn(async (_taskId: string, _waitMs: number) => control.run),
   };
   let app: INestApplication;
   let base: string;
@@ -37,7 +37,7 @@ describe('control app', () => {
   function call(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) {
     return fetch(base + path, {
       method,
-      headers: { [WORKER_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json', ...init.headers },
+      headers: { [WORKER_TOKEN_HEADER]: TOKEN, [WORKER_TASK_HEADER]: 't1', 'content-type': 'application/json', ...init.headers },
       body: init.body,
     });
   }
@@ -75,12 +75,24 @@ describe('control app', () => {
     expect((await call('GET', '/status')).status).toBe(401);
   });
 
-  it('answers 409 when the worker runs no task, nor begins one within 500 ms', async () => {
+  it('answers 409 when the worker does not run the task the request names, nor begins it within 500 ms', async () => {
     control.run = null;
     const response = await call('GET', '/status');
-    expect(control.runSoon).toHaveBeenCalledWith(500);
+    expect(control.runSoon).toHaveBeenCalledWith('t1', 500);
     expect(response.status).toBe(409);
-    expect(await response.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'this worker runs no task' });
+    expect(await response.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'this worker does not run task t1' });
+  });
+
+  it('answers 400 to a request that names no task, on every route', async () => {
+    const unnamed = { [WORKER_TASK_HEADER]: '' };
+    const status = await call('GET', '/status', { headers: unnamed });
+    expect(status.status).toBe(400);
+    expect(await status.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: `the ${WORKER_TASK_HEADER} header names the task asked about` });
+    expect((await call('POST', '/control', { body: '{"action":"pause"}', headers: unnamed })).status).toBe(400);
+    expect((await call('POST', '/terminate', { headers: unnamed })).status).toBe(400);
+    expect(control.runSoon).not.toHaveBeenCalled();
+    expect(run.pause).not.toHaveBeenCalled();
+    expect(run.terminate).not.toHaveBeenCalled();
   });
 
   it('answers 400 to an unknown action, a missing body and JSON that does not parse', async () => {

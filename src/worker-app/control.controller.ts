@@ -1,7 +1,7 @@
-import { BadRequestException, ConflictException, Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { BadRequestException, ConflictException, Body, CanActivate, Controller, ExecutionContext, Get, Headers, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
+import { WORKER_TASK_HEADER, WORKER_TOKEN_HEADER, type WorkerStatus } from '../workers/worker-protocol';
 import { RunControl, type ControlledRun } from './run-control';
 
 export const WORKER_TOKEN = Symbol('WORKER_TOKEN');
@@ -13,7 +13,7 @@ export interface WorkerToken {
 
 /** How long `POST /control` waits for the handler to park before answering. */
 const PARK_WAIT_MS = 1000;
-/** How long a request waits, with no task on the board, for the one the supervisor has just sent to begin. */
+/** How long a request waits for the task it names, which the supervisor has just sent, to begin. */
 const BEGIN_WAIT_MS = 500;
 
 @Injectable()
@@ -36,22 +36,24 @@ export class WorkerTokenGuard implements CanActivate {
 export class ControlController {
   constructor(private readonly runs: RunControl) {}
 
-  private async run(): Promise<ControlledRun> {
-    const run = await this.runs.runSoon(BEGIN_WAIT_MS);
-    if (!run) throw new ConflictException('this worker runs no task');
+  /** The task the request names (WORKER_TASK_HEADER), while this worker runs it. */
+  private async run(taskId: string | undefined): Promise<ControlledRun> {
+    if (!taskId) throw new BadRequestException(`the ${WORKER_TASK_HEADER} header names the task asked about`);
+    const run = await this.runs.runSoon(taskId, BEGIN_WAIT_MS);
+    if (!run) throw new ConflictException(`this worker does not run task ${taskId}`);
     return run;
   }
 
   @Get('status')
-  async status(): Promise<WorkerStatus> {
-    return (await this.run()).status();
+  async status(@Headers(WORKER_TASK_HEADER) taskId?: string): Promise<WorkerStatus> {
+    return (await this.run(taskId)).status();
   }
 
   @Post('control')
   @HttpCode(200)
-  async control(@Body() body: { action?: unknown }): Promise<WorkerStatus> {
+  async control(@Body() body: { action?: unknown }, @Headers(WORKER_TASK_HEADER) taskId?: string): Promise<WorkerStatus> {
     if (body?.action !== 'pause' && body?.action !== 'resume') throw new BadRequestException('action must be pause or resume');
-    const run = await this.run();
+    const run = await this.run(taskId);
     if (body.action === 'pause') await run.pause(PARK_WAIT_MS);
     else run.resume();
     return run.status();
@@ -59,8 +61,8 @@ export class ControlController {
 
   @Post('terminate')
   @HttpCode(202)
-  async terminate(): Promise<WorkerStatus> {
-    const run = await this.run();
+  async terminate(@Headers(WORKER_TASK_HEADER) taskId?: string): Promise<WorkerStatus> {
+    const run = await this.run(taskId);
     run.terminate();
     return run.status();
   }

@@ -17,14 +17,15 @@ describe('RunControl', () => {
     control = new RunControl(new RunBoard(board.buffer), new RunFlags(flags.buffer), (m) => toMain.push(m));
   });
 
-  /** The run as a request finds it, the task already begun. */
-  const current = async () => (await control.runSoon(0))!;
+  /** The run as a request about it finds it, the task already begun. */
+  const current = async (taskId = 't1') => (await control.runSoon(taskId, 0))!;
 
-  it('has no run while the board is empty', async () => {
-    expect(await control.runSoon(0)).toBeNull();
+  it('has no run for a task that has not begun, has ended, or is not the one running', async () => {
+    expect(await control.runSoon('t1', 0)).toBeNull();
     board.begin({ task_id: 't1', task_type: 'noop' });
+    expect(await control.runSoon('t2', 0)).toBeNull();
     board.end();
-    expect(await control.runSoon(0)).toBeNull();
+    expect(await control.runSoon('t1', 0)).toBeNull();
   });
 
   it("shows the running task with its latest progress, never an earlier run's", async () => {
@@ -33,7 +34,7 @@ describe('RunControl', () => {
     expect((await current()).status()).toMatchObject({ task_id: 't1', task_type: 'process_data', pid: process.pid, state: 'running', progress: 40, progress_info: { step: 4 }, paused: false });
     board.end();
     board.begin({ task_id: 't2', task_type: 'noop' });
-    expect((await current()).status()).toMatchObject({ task_id: 't2', progress: 0, progress_info: null });
+    expect((await current('t2')).status()).toMatchObject({ task_id: 't2', progress: 0, progress_info: null });
   });
 
   it('asks for a pause through the shared flags, says it is pausing, and answers false when the handler does not park in time', async () => {
@@ -60,8 +61,8 @@ describe('RunControl', () => {
     // The next task starts with a cell that waits again.
     flags.clear();
     board.begin({ task_id: 't2', task_type: 'noop' });
-    expect(await (await current()).pause(30)).toBe(false);
-    expect((await current()).status()).toMatchObject({ task_id: 't2', state: 'pausing' });
+    expect(await (await current('t2')).pause(30)).toBe(false);
+    expect((await current('t2')).status()).toMatchObject({ task_id: 't2', state: 'pausing' });
   });
 
   it('terminates through the abort flag and a message that fires the handler signal', async () => {

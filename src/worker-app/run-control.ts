@@ -24,9 +24,9 @@ export class RunControl {
     this.progress = news;
   }
 
-  /** The task running now or beginning within `waitMs` (RunBoard.readSoon), or null. */
-  async runSoon(waitMs: number): Promise<ControlledRun | null> {
-    const identity = await this.board.readSoon(waitMs);
+  /** The named task while it runs, or once it begins within `waitMs` (RunBoard.readSoon); null once it has ended. */
+  async runSoon(taskId: string, waitMs: number): Promise<ControlledRun | null> {
+    const identity = await this.board.readSoon(taskId, waitMs);
     return identity && new ControlledRun(identity, this.flags, this.progress?.run === identity.run ? this.progress : null, this.toMain);
   }
 }

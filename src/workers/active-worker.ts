@@ -106,7 +106,7 @@ export class ActiveWorker {
     this.deadline.clear();
     if (graceMs === null || !this.control) return this.process.kill();
     this.process.killAfter(graceMs);
-    this.control.terminate().catch(() => this.process.kill());
+    this.control.terminate(this.taskId).catch(() => this.process.kill());
   }
 
   /** Records `running` on this worker; false when the task was settled meanwhile (terminated while its worker booted). */

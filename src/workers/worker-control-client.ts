@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { WORKER_TOKEN_HEADER, type WorkerStatus } from './worker-protocol';
+import { WORKER_TASK_HEADER, WORKER_TOKEN_HEADER, type WorkerStatus } from './worker-protocol';
 
 const REQUEST_TIMEOUT_MS = 3000;
 
@@ -20,19 +20,20 @@ export class WorkerControlClient {
     return `127.0.0.1:${this.port}`;
   }
 
-  status(): Promise<WorkerStatus> {
-    return this.request('GET', '/status');
+  /** Each request names its task: the worker answers about that one, or 409 once it has ended. */
+  status(taskId: string): Promise<WorkerStatus> {
+    return this.request(taskId, 'GET', '/status');
   }
 
-  control(action: 'pause' | 'resume'): Promise<WorkerStatus> {
-    return this.request('POST', '/control', { action });
+  control(taskId: string, action: 'pause' | 'resume'): Promise<WorkerStatus> {
+    return this.request(taskId, 'POST', '/control', { action });
   }
 
-  terminate(): Promise<WorkerStatus> {
-    return this.request('POST', '/terminate');
+  terminate(taskId: string): Promise<WorkerStatus> {
+    return this.request(taskId, 'POST', '/terminate');
   }
 
-  private request(method: string, path: string, body?: unknown): Promise<WorkerStatus> {
+  private request(taskId: string, method: string, path: string, body?: unknown): Promise<WorkerStatus> {
     const payload = body === undefined ? '' : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const outgoing = request(
@@ -42,7 +43,12 @@ export class WorkerControlClient {
           method,
           path,
           agent: false,
-          headers: { [WORKER_TOKEN_HEADER]: this.token, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: {
+            [WORKER_TOKEN_HEADER]: this.token,
+            [WORKER_TASK_HEADER]: taskId,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
         },
         (response) => {
           const chunks: Buffer[] = [];

@@ -92,6 +92,12 @@ export function parseSupervisorMessage(message: unknown): SupervisorMessage | nu
 
 /** Header that carries the worker's token on control requests. */
 export const WORKER_TOKEN_HEADER = 'x-worker-token';
+/**
+ * Header that names the task a control request is about. A worker serves
+ * tasks one after another: a request sent as one task ends may reach the
+ * worker as the next begins, and must not pause, stop or describe that one.
+ */
+export const WORKER_TASK_HEADER = 'x-worker-task';
 
 /** What a worker's `GET /status` answers. */
 export interface WorkerStatus {

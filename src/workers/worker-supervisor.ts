@@ -99,7 +99,7 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     const control = this.workers.get(taskId)?.control;
     if (!control) return null;
     try {
-      return await control.status();
+      return await control.status(taskId);
     } catch {
       return null;
     }
@@ -110,7 +110,7 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
     if (!worker?.control || worker.state === 'terminating') throw new InvalidTransitionError(task.task_id, task.status, action);
     let status: WorkerStatus;
     try {
-      status = await worker.control.control(action);
+      status = await worker.control.control(task.task_id, action);
     } catch (error) {
       throw new WorkerUnreachableError(task.task_id, (error as Error).message);
     }

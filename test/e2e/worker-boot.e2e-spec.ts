@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,44 +5,16 @@ import { basename, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RunBoard } from '../../src/worker-app/run-board';
 import { RunFlags } from '../../src/worker-app/run-flags';
-import { workerForkOptions } from '../../src/workers/worker-process';
+import { WORKER_TASK_HEADER, WORKER_TOKEN_HEADER } from '../../src/workers/worker-protocol';
+import { BOOT_ENTRY, bootWorker, stopWorker, WORKER_APP, type BootedWorker } from './booted-worker';
 import { waitUntil } from './service';
 
-const WORKER_APP = join(__dirname, '..', '..', 'dist', 'worker-app');
-const ENTRY = join(WORKER_APP, 'boot.js');
 /** The control thread's: the main thread's bundle is small and runs without one (boot.ts). */
 const CACHE = join(WORKER_APP, 'control.bundle.js.v8-cache');
 
-interface BootedWorker {
-  child: ChildProcess;
-  port: number;
-  token: string;
-}
-
-/** Forks the built worker entry as `WorkerProcess.fork` does and goes through its handshake. */
-function bootWorker(execArgv: string[] = []): Promise<BootedWorker> {
-  const token = randomBytes(32).toString('base64url');
-  const child = fork(ENTRY, [], workerForkOptions({ execArgv }));
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready`)));
-    child.on('message', (message: any) => {
-      if (message?.type === 'online') child.send({ type: 'boot', token, nice: 10 });
-      if (message?.type === 'ready') resolve({ child, port: message.port, token });
-      if (message?.type === 'failed') reject(new Error(message.error.message));
-    });
-  });
-}
-
-async function stop({ child }: BootedWorker): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-/** The control app answers, token checked: a worker without a task says 409. */
+/** The control app answers, token checked: a worker without a task says 409 about any. */
 async function expectControlAppUp({ port, token }: Pick<BootedWorker, 'port' | 'token'>): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${port}/status`, { headers: { 'x-worker-token': token } });
+  const response = await fetch(`http://127.0.0.1:${port}/status`, { headers: { [WORKER_TOKEN_HEADER]: token, [WORKER_TASK_HEADER]: 'no-such-task' } });
   expect(response.status).toBe(409);
 }
 
@@ -60,7 +31,7 @@ async function bootAndWaitForNewCache(before: Buffer | null, execArgv: string[] 
     }, 10_000);
     return readCache()!;
   } finally {
-    await stop(worker);
+    await stopWorker(worker);
   }
 }
 
@@ -95,7 +66,7 @@ describe('the control thread and its bundle', () => {
       expect(seen.files.map((file: string) => basename(file))).toEqual(['boot.js', 'code-cache.js', 'commonjs-script.js']);
       expect(seen.zlib).toBe(false);
     } finally {
-      await stop(worker);
+      await stopWorker(worker);
     }
   });
 
@@ -103,7 +74,7 @@ describe('the control thread and its bundle', () => {
     const handover = new MessageChannel();
     handover.port1.close();
     const data = { board: new RunBoard().buffer, flags: new RunFlags().buffer, handover: handover.port2 };
-    const thread = new Worker(ENTRY, { workerData: data, transferList: [handover.port2] });
+    const thread = new Worker(BOOT_ENTRY, { workerData: data, transferList: [handover.port2] });
     const messages: any[] = [];
     thread.on('message', (m) => messages.push(m));
     try {
@@ -133,7 +104,7 @@ describe('worker boot with the code cache', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(readCache()!.equals(sound)).toBe(true);
     } finally {
-      await stop(worker);
+      await stopWorker(worker);
     }
   });
 
