@@ -26,9 +26,9 @@ describe('HandlerRun', () => {
       })) };`,
     );
     const flags = new RunFlags();
-    flags.requestAbort();
+    flags.requestAbort(1);
     const marker = join(dir, 'marker');
-    const outcome = await new HandlerRun(runData(module, { marker }), flags, () => {}).execute();
+    const outcome = await new HandlerRun(runData(module, { marker }), flags, 1, () => {}).execute();
     expect(outcome).toEqual({ type: 'aborted' });
     expect(readFileSync(marker, 'utf8')).toBe('cleaned up');
   });
@@ -36,7 +36,7 @@ describe('HandlerRun', () => {
   it('runs a handler to its result when nothing was requested', async () => {
     const module = handler('answers', `module.exports = { run: (input) => ({ doubled: input.n * 2 }) };`);
     const posted: HandlerEvent[] = [];
-    const outcome = await new HandlerRun(runData(module, { n: 21 }), new RunFlags(), (m) => posted.push(m)).execute();
+    const outcome = await new HandlerRun(runData(module, { n: 21 }), new RunFlags(), 1, (m) => posted.push(m)).execute();
     expect(outcome).toEqual({ type: 'result', result: { doubled: 42 } });
     expect(posted).toEqual([]);
     expect(existsSync(join(dir, 'marker'))).toBe(false);
@@ -44,7 +44,7 @@ describe('HandlerRun', () => {
 
   it('refuses a result over the size limit', async () => {
     const module = handler('large', `module.exports = { run: () => 'x'.repeat(2048) };`);
-    const outcome = await new HandlerRun(runData(module), new RunFlags(), () => {}).execute();
+    const outcome = await new HandlerRun(runData(module), new RunFlags(), 1, () => {}).execute();
     expect(outcome).toMatchObject({ type: 'error', code: 'RESULT_TOO_LARGE' });
   });
 });

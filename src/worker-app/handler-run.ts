@@ -38,6 +38,8 @@ export class HandlerRun {
   constructor(
     private readonly data: HandlerRunData,
     private readonly flags: RunFlags,
+    /** This task's run (RunBoard): the requests it heeds are for it alone. */
+    private readonly run: number,
     private readonly post: (event: HandlerEvent) => void,
   ) {}
 
@@ -51,7 +53,7 @@ export class HandlerRun {
       const run = loadTaskHandler(this.data.module);
       const pending = run(this.data.input, this.context());
       // Terminated before its handler could listen (while its module loaded): the signal fires now.
-      if (this.flags.abortRequested) this.abort();
+      if (this.flags.abortRequested(this.run)) this.abort();
       const result = await pending;
       this.flushProgress();
       const size = Buffer.byteLength(JSON.stringify(result ?? null));
@@ -61,7 +63,7 @@ export class HandlerRun {
       return { type: 'result', result: result ?? null };
     } catch (error) {
       this.flushProgress();
-      if (this.flags.abortRequested || this.abortController.signal.aborted) return { type: 'aborted' };
+      if (this.flags.abortRequested(this.run) || this.abortController.signal.aborted) return { type: 'aborted' };
       return { type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) };
     }
   }
@@ -86,13 +88,14 @@ export class HandlerRun {
   }
 
   private checkpoint(): void {
-    if (this.flags.pauseRequested && !this.flags.abortRequested) {
+    const { flags, run } = this;
+    if (flags.pauseRequested(run) && !flags.abortRequested(run)) {
       this.flushProgress();
       this.post({ type: 'parked' });
-      this.flags.waitWhilePaused();
+      flags.waitWhilePaused(run);
       this.post({ type: 'unparked' });
     }
-    if (this.flags.abortRequested) {
+    if (flags.abortRequested(run)) {
       this.abort();
       throw this.abortController.signal.reason;
     }

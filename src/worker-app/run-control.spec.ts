@@ -37,16 +37,17 @@ describe('RunControl', () => {
     expect((await current('t2')).status()).toMatchObject({ task_id: 't2', progress: 0, progress_info: null });
   });
 
-  it('asks for a pause through the shared flags, says it is pausing, and answers false when the handler does not park in time', async () => {
-    board.begin({ task_id: 't1', task_type: 'noop' });
+  it('asks for a pause of its run through the shared flags, says it is pausing, and answers false when the handler does not park in time', async () => {
+    const number = board.begin({ task_id: 't1', task_type: 'noop' });
     const run = await current();
     const started = Date.now();
     expect(await run.pause(60)).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
-    expect(flags.pauseRequested).toBe(true);
+    expect(flags.pauseRequested(number)).toBe(true);
+    expect(flags.pauseRequested(number + 1)).toBe(false);
     expect(run.status()).toMatchObject({ state: 'pausing', paused: false });
     run.resume();
-    expect(flags.pauseRequested).toBe(false);
+    expect(flags.pauseRequested(number)).toBe(false);
   });
 
   it('answers a pause at once, false, when the task ends before it parks, even if it asked after the end', async () => {
@@ -66,10 +67,10 @@ describe('RunControl', () => {
   });
 
   it('terminates through the abort flag and a message that fires the handler signal', async () => {
-    board.begin({ task_id: 't1', task_type: 'noop' });
+    const number = board.begin({ task_id: 't1', task_type: 'noop' });
     const run = await current();
     run.terminate();
-    expect(flags.abortRequested).toBe(true);
+    expect(flags.abortRequested(number)).toBe(true);
     expect(toMain).toEqual([{ type: 'abort' }]);
     expect(run.status().state).toBe('terminating');
   });

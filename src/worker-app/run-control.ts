@@ -42,17 +42,17 @@ export class ControlledRun {
 
   /** Asks the handler to park; resolves true once it has, false if it has not within `waitMs`. */
   pause(waitMs: number): Promise<boolean> {
-    this.flags.requestPause();
+    this.flags.requestPause(this.identity.run);
     return this.flags.whenParked(waitMs);
   }
 
   resume(): void {
-    this.flags.requestResume();
+    this.flags.requestResume(this.identity.run);
   }
 
   /** A parked handler wakes to see the abort; one that awaits hears it through its AbortSignal. */
   terminate(): void {
-    this.flags.requestAbort();
+    this.flags.requestAbort(this.identity.run);
     this.toMain({ type: 'abort' });
   }
 
@@ -64,7 +64,7 @@ export class ControlledRun {
       task_id: identity.task_id,
       task_type: identity.task_type,
       pid: process.pid,
-      state: flags.abortRequested ? 'terminating' : parked ? 'paused' : flags.pauseRequested ? 'pausing' : 'running',
+      state: flags.abortRequested(identity.run) ? 'terminating' : parked ? 'paused' : flags.pauseRequested(identity.run) ? 'pausing' : 'running',
       progress: this.progress?.progress ?? 0,
       progress_info: this.progress?.info ?? null,
       paused: parked,

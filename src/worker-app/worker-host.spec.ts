@@ -106,13 +106,26 @@ describe('WorkerHost', () => {
   });
 
   it('fires the handler signal on abort, and clears the flags a new task begins with', async () => {
-    flags.requestPause();
+    flags.requestPause(1);
     const assignment = task(`module.exports = { run: (input, ctx) => new Promise((resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))) };`);
     host.start(assignment);
-    expect(flags.pauseRequested).toBe(false);
-    flags.requestAbort();
+    expect(flags.pauseRequested(1)).toBe(false);
+    flags.requestAbort(1);
     host.abort();
     expect(await outcome()).toEqual({ type: 'aborted' });
+  });
+
+  it("leaves alone a pause or an abort meant for the task before, made after the next began", async () => {
+    host.start(task(`module.exports = { run: () => 'first' };`));
+    expect(await outcome()).toMatchObject({ result: 'first' });
+    reports = [];
+    host.start(task(`module.exports = { run: async (input, ctx) => { for (let i = 0; i < 5; i++) await ctx.sleep(10); return 'second'; } };`));
+    expect(board.read()).toMatchObject({ run: 2 });
+    // The control thread read the board while run 1 ran, and wrote only now.
+    flags.requestPause(1);
+    flags.requestAbort(1);
+    expect(await outcome()).toMatchObject({ type: 'completed', result: 'second' });
+    expect(reports.filter((r) => r.type === 'paused')).toEqual([]);
   });
 
   it('turns an exit or an uncaught error during a task into its outcome, once', async () => {
