@@ -50,8 +50,8 @@ export class HandlerRun {
   /** Runs the handler; resolves with its outcome, never rejects. */
   async execute(): Promise<HandlerOutcome> {
     try {
-      const run = loadTaskHandler(this.data.module);
-      const pending = run(this.data.input, this.context());
+      const handler = loadTaskHandler(this.data.module);
+      const pending = handler(this.data.input, this.context());
       // Terminated before its handler could listen (while its module loaded): the signal fires now.
       if (this.flags.abortRequested(this.run)) this.abort();
       const result = await pending;

@@ -64,10 +64,10 @@ export class WorkerHost {
     flags.clear();
     this.run = board.begin(task);
     this.reported = false;
-    const run = new HandlerRun({ module: task.module, input: task.task_data, maxResultBytes: task.max_result_bytes }, flags, this.run, (event) => this.onEvent(event));
-    this.current = run;
+    const handler = new HandlerRun({ module: task.module, input: task.task_data, maxResultBytes: task.max_result_bytes }, flags, this.run, (event) => this.onEvent(event));
+    this.current = handler;
     // Once the callbacks the task left for this turn have run, so that what it changed is all there to undo.
-    void run.execute().then((outcome) => setImmediate(() => this.settle(outcome)));
+    void handler.execute().then((outcome) => setImmediate(() => this.settle(outcome)));
   }
 
   /** Terminate, from the control thread: fires the handler's AbortSignal. */
