@@ -7,7 +7,7 @@ export class TaskErrorDto {
 }
 
 export class TaskDto {
-  @ApiProperty({ format: 'uuid', example: '7f1c7b52-4a4e-4f5c-9a55-1f9f4c2a8e10' }) task_id: string;
+  @ApiProperty({ format: 'uuid', example: '01a2351f-b480-7be1-9e02-e7495ed19bda' }) task_id: string;
   @ApiProperty({ example: 'process_data' }) task_type: string;
   @ApiProperty({ enum: TASK_STATUSES, example: 'running' }) status: TaskStatus;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { items: [1, 2, 3], step_ms: 1000 } })
@@ -59,6 +59,6 @@ export class ErrorDto {
   @ApiProperty({ example: 404 }) statusCode: number;
   @ApiProperty({ example: 'Not Found' }) error: string;
   @ApiProperty({ example: 'TASK_NOT_FOUND' }) code: string;
-  @ApiProperty({ example: 'task 7f1c7b52-4a4e-4f5c-9a55-1f9f4c2a8e10 not found' }) message: string;
+  @ApiProperty({ example: 'task 01a2351f-b480-7be1-9e02-e7495ed19bda not found' }) message: string;
   @ApiPropertyOptional({ description: 'Per-field problems, or the current status for a refused transition.' }) details?: unknown;
 }
