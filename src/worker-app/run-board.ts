@@ -48,8 +48,6 @@ export class RunBoard {
   /** Writer side; returns the run's number. */
   begin(task: { task_id: string; task_type: string }): number {
     const identity: RunIdentity = { task_id: task.task_id, task_type: task.task_type, started_at: Date.now(), run: ++this.runs };
-    // An identity too large to write leaves no task on the board, nor one to mark ended.
-    this.current = null;
     this.write(JSON.stringify(identity));
     this.current = identity;
     return identity.run;

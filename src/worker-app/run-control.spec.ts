@@ -66,6 +66,19 @@ describe('RunControl', () => {
     expect((await current('t2')).status()).toMatchObject({ task_id: 't2', state: 'pausing' });
   });
 
+  it("withdraws only its own run's pause: one made for the next run stands", async () => {
+    board.begin({ task_id: 't1', task_type: 'noop' });
+    const first = await current();
+    board.end();
+    flags.clear();
+    const next = board.begin({ task_id: 't2', task_type: 'noop' });
+    flags.requestPause(next);
+    first.resume();
+    expect(flags.pauseRequested(next)).toBe(true);
+    (await current('t2')).resume();
+    expect(flags.pauseRequested(next)).toBe(false);
+  });
+
   it('terminates through the abort flag and a message that fires the handler signal', async () => {
     const number = board.begin({ task_id: 't1', task_type: 'noop' });
     const run = await current();
