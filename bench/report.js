@@ -2,17 +2,24 @@
 
 const row = (id, metric, value, goal, pass) => ({ id, metric, value, goal, pass });
 const pct = (s) => `p50 ${s.p50} / p99 ${s.p99}`;
+const serviceCpu = ({ cpu_us_per_task: c }) => `${c.api} + ${c.workers} (${c.client})`;
+const peerCpu = ({ cpu_us_per_task: c }) => `${c.redis} + ${c.producer_and_worker} + ${c.children}`;
+
+/** How many of the paired runs (the service's i-th against BullMQ's i-th) the service won. */
+const pairsWon = (ours, theirs) => ours.runs.filter((rate, i) => rate >= theirs.runs[i]).length;
 
 function metricRows(raw) {
   const load = raw.under_load;
   const boot = raw.cold_boot;
   const many = raw.many_tasks;
+  const t = raw.throughput;
   const { quiet, flood, progress_write_ms: writeMs } = raw.progress_flood;
   return [
     row('1', 'submit → handler start, idle service, warm pool (ms)', pct(raw.submit_to_start_ms), 'p50 ≤ 5', raw.submit_to_start_ms.p50 <= 5),
     row('1b', 'BullMQ queue.add → processor start, same run (ms)', pct(raw.bullmq.add_to_start_ms), 'reference', null),
-    row('2', 'no-op tasks/s through the HTTP API, concurrency = CPUs, in batches of 500 (POST /tasks/batch)', `${raw.throughput.batched.tasks_per_s} (BullMQ ${raw.bullmq.jobs_per_s} with addBulk)`, '≥ BullMQ', raw.throughput.batched.tasks_per_s >= raw.bullmq.jobs_per_s),
-    row('2b', 'the same, one POST /tasks per task from 16 clients', `${raw.throughput.single_posts.tasks_per_s} (BullMQ ${raw.bullmq.jobs_per_s_single_adds} with one add per job from 16 clients)`, '≥ BullMQ', raw.throughput.single_posts.tasks_per_s >= raw.bullmq.jobs_per_s_single_adds),
+    row('2', `no-op tasks/s through the HTTP API, concurrency = CPUs, in batches of 500 (POST /tasks/batch); median of ${t.rounds} runs in turns with BullMQ's`, `${t.service_batched.per_s} (BullMQ ${t.bullmq_bulk.per_s} with addBulk; ahead in ${pairsWon(t.service_batched, t.bullmq_bulk)} of ${t.rounds} pairs)`, '≥ BullMQ', t.service_batched.per_s >= t.bullmq_bulk.per_s),
+    row('2b', 'the same, one POST /tasks per task from 16 clients', `${t.service_single.per_s} (BullMQ ${t.bullmq_single.per_s} with one add per job from 16 clients; ahead in ${pairsWon(t.service_single, t.bullmq_single)} of ${t.rounds} pairs)`, '≥ BullMQ', t.service_single.per_s >= t.bullmq_single.per_s),
+    row('2c', 'CPU per task in those runs, median (µs): the service (API + workers, and the benchmark\'s HTTP clients) against BullMQ (Redis + the producer and Worker + sandbox children)', `in batches ${serviceCpu(t.service_batched)} against ${peerCpu(t.bullmq_bulk)}; singly ${serviceCpu(t.service_single)} against ${peerCpu(t.bullmq_single)}`, 'reference', null),
     row('3', 'cold child boot, fork → control server ready (ms)', pct(boot.boot_ms), 'p50 ≤ 200', boot.boot_ms.p50 <= 200),
     row('3r', 'bare fork → first IPC message of an empty child, same environment, just before each boot (ms)', pct(boot.bare_fork_ms), 'reference', null),
     ...(boot.inherited_boot_ms ? [row('3n', `the same boot with the machine's ${boot.inherited_env.join(', ')}, which the benchmark's workers are started without (WORKER_ENV_EXCLUDE), right after each (ms)`, pct(boot.inherited_boot_ms), 'reference', null)] : []),

@@ -4,9 +4,10 @@ const { availableParallelism, cpus: cpuList, loadavg } = require('node:os');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { BenchService, ROOT, WORKER_NICE, PROGRESS_WRITE_MS } = require('./bench-service');
-const { bullmqPeer } = require('./bullmq-peer');
+const { bullmqAddToStart } = require('./bullmq-peer');
 const { coldBoot } = require('./cold-boot');
-const { submitToStart, throughput, idleAfterWork, underFullLoad, makespan, manyTasks } = require('./service-metrics');
+const { throughputDuel } = require('./throughput-duel');
+const { submitToStart, idleAfterWork, underFullLoad, makespan, manyTasks } = require('./service-metrics');
 const { metricRows, markdownTable } = require('./report');
 const { sharedModeControl } = require('./shared-mode');
 const { progressFlood } = require('./progress-flood');
@@ -14,8 +15,8 @@ const { progressFlood } = require('./progress-flood');
 const smoke = process.argv.includes('--smoke');
 const cpus = availableParallelism();
 const sizes = smoke
-  ? { latencySamples: 20, throughputTasks: 100, loadSeconds: 1, boots: 3, complexity: 3_000_000, manyTasks: 2000, apiSettleMs: 5000, makespanRounds: 1 }
-  : { latencySamples: 200, throughputTasks: 2000, loadSeconds: 5, boots: 15, complexity: 10_000_000, manyTasks: 100_000, apiSettleMs: 30000, makespanRounds: 3 };
+  ? { latencySamples: 20, throughputTasks: 100, throughputRounds: 1, loadSeconds: 1, boots: 3, complexity: 3_000_000, manyTasks: 2000, apiSettleMs: 5000, makespanRounds: 1 }
+  : { latencySamples: 200, throughputTasks: 2000, throughputRounds: 5, loadSeconds: 5, boots: 15, complexity: 10_000_000, manyTasks: 100_000, apiSettleMs: 30000, makespanRounds: 3 };
 
 async function withService(env, measure) {
   const service = await BenchService.start(env);
@@ -40,8 +41,8 @@ async function main() {
     raw.submit_to_start_ms = await submitToStart(service, { samples: sizes.latencySamples, cpus });
     log('3e. idle RSS of children that served metric 1 (fewer tasks than WORKER_REFRESH_AFTER_TASKS)');
     raw.idle_after_light_work = await idleAfterWork(service, { settleMs: 20000 });
-    log('2. throughput');
-    raw.throughput = await throughput(service, { tasks: sizes.throughputTasks });
+    log('2. throughput, in turns with BullMQ');
+    raw.throughput = await throughputDuel(service, { tasks: sizes.throughputTasks, rounds: sizes.throughputRounds, concurrency: cpus });
     log('3d. idle RSS of children that served the throughput run');
     raw.idle_after_work = await idleAfterWork(service, { settleMs: 20000 });
     log('4-5. API and controls under full CPU load');
@@ -57,8 +58,8 @@ async function main() {
   raw.many_tasks = await withService({ MAX_CONCURRENCY: '1', MAX_QUEUED: String(sizes.manyTasks + 1000) }, (service) =>
     manyTasks(service, { tasks: sizes.manyTasks, settleMs: sizes.apiSettleMs }),
   );
-  log('BullMQ peer');
-  raw.bullmq = await bullmqPeer({ concurrency: cpus, latencySamples: sizes.latencySamples, throughputJobs: sizes.throughputTasks });
+  log('1b. BullMQ add-to-start');
+  raw.bullmq = await bullmqAddToStart({ concurrency: cpus, latencySamples: sizes.latencySamples });
   log('8. shared mode: control through an API node');
   raw.shared_mode = await sharedModeControl({ rounds: smoke ? 3 : 25 });
 

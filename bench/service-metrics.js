@@ -48,34 +48,28 @@ async function submitToStart(service, { samples, cpus }) {
 /** As BullMQ's addBulk is fed: the tasks in batches of this many, all sent at once. */
 const BATCH = 500;
 
-/**
- * Metric 2: no-op tasks through the HTTP API until the last finishes: sent in
- * batches through POST /tasks/batch (as BullMQ's peer uses addBulk), and one
- * POST /tasks per task from 16 clients (as BullMQ's single adds). Each after
- * an unmeasured run of the same size, as BullMQ's peer gets: the first
- * thousands of tasks run slower (the JIT, the SQLite file and WAL growing).
- */
-async function throughput(service, { tasks }) {
-  await runNoops(service, tasks, submitBatched);
-  const batched = await runNoops(service, tasks, submitBatched);
-  await runNoops(service, tasks, submitSingly);
-  return { batched, single_posts: await runNoops(service, tasks, submitSingly) };
-}
-
+/** Metric 2: the tasks through POST /tasks/batch, as BullMQ's peer uses addBulk. */
 async function submitBatched(service, tasks) {
   const batches = [];
   for (let i = 0; i < tasks; i += BATCH) batches.push(service.submitBatch(Array.from({ length: Math.min(BATCH, tasks - i) }, () => ({ task_type: 'bench_noop' }))));
   return (await Promise.all(batches)).flat().map((task) => task.task_id);
 }
 
+/** Metric 2b: one POST /tasks per task from 16 clients, as BullMQ's peer makes single adds. */
 function submitSingly(service, tasks) {
   return inParallel(tasks, 16, async () => (await service.submit('bench_noop')).task_id);
 }
 
-async function runNoops(service, tasks, submit) {
+/**
+ * No-op tasks through the HTTP API until the last finishes; tasks/s until the
+ * last one's own finish time. `atEnd` runs once the last is seen finished,
+ * before every task is read back.
+ */
+async function runNoops(service, tasks, submit, atEnd = () => {}) {
   const started = nowMs();
   const ids = await submit(service, tasks);
   await service.waitFor(ids[ids.length - 1], (t) => FINISHED.has(t.status), 300000, 20);
+  await atEnd();
   const records = await inParallel(ids.length, 16, async (i) => service.waitFor(ids[i], (t) => FINISHED.has(t.status), 60000, 20));
   const failed = records.filter((t) => t.status !== 'completed').length;
   const finished = Math.max(...records.map((t) => Date.parse(t.finished_at)));
@@ -206,4 +200,4 @@ async function manyTasks(service, { tasks, settleMs }) {
   };
 }
 
-module.exports = { submitToStart, throughput, idleAfterWork, underFullLoad, makespan, manyTasks };
+module.exports = { submitToStart, submitBatched, submitSingly, runNoops, idleAfterWork, underFullLoad, makespan, manyTasks };

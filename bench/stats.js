@@ -25,4 +25,33 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-module.exports = { percentile, summary, round, nowMs, sleep, rssMb, cpuMs };
+/**
+ * CPU time (ms) of a process's children: those alive now, and those it has
+ * reaped (which Linux adds to the parent's record). Children in `except` and
+ * their own children are left out; a child reaped meanwhile is missed for
+ * the part it had used before it was read.
+ */
+function childrenCpuMs(pid, except = []) {
+  const fs = require('node:fs');
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  let total = (Number(fields[13]) + Number(fields[14])) * 10;
+  let children = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {}
+  for (const child of children) {
+    if (except.includes(child)) continue;
+    try {
+      total += cpuMs(child);
+    } catch {}
+  }
+  return total;
+}
+
+/** This process's own CPU time, in ms. */
+function ownCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+module.exports = { percentile, summary, round, nowMs, sleep, rssMb, cpuMs, childrenCpuMs, ownCpuMs };
