@@ -7,6 +7,9 @@ function builtinLike(): object {
   Object.defineProperty(target, 'unset', { value: undefined, writable: true, configurable: true });
   Object.defineProperty(target, 'getter', { get: () => 1, configurable: true });
   Object.defineProperty(target, Symbol.iterator, { value: function iterator() {}, writable: true, configurable: true });
+  Object.defineProperty(target, 'not-a-name', { value: 'dashed', writable: true, configurable: true });
+  Object.defineProperty(target, 'NaN', { value: NaN, writable: true, configurable: true });
+  Object.defineProperty(target, 'zero', { value: 0, writable: true, configurable: true });
   return target;
 }
 
@@ -24,6 +27,9 @@ describe('ObjectSnapshot', () => {
     ['a method replaced', true, true, (t) => (t.method = () => 0)],
     ['a method deleted', true, true, (t) => delete t.method],
     ['a property whose value is undefined deleted', true, true, (t) => delete t.unset],
+    ['a property whose name is not a plain name replaced', true, true, (t) => (t['not-a-name'] = 'other')],
+    ['NaN replaced by a number', true, true, (t) => (t.NaN = 1)],
+    ['0 replaced by -0', true, true, (t) => (t.zero = -0)],
     ['a symbol key added, even as non-enumerable', true, false, (t) => Object.defineProperty(t, Symbol('added'), { value: 1 })],
     ['a getter replaced', true, true, (t) => Object.defineProperty(t, 'getter', { get: () => 2 })],
     ['the object frozen', true, false, (t) => Object.freeze(t)],
@@ -43,6 +49,18 @@ describe('ObjectSnapshot', () => {
     expect(snapshot.deepChanged()).toBe(true);
     expect(snapshot.keepShape() && snapshot.putBack()).toBe(back);
     if (back) expect([snapshot.quickChanged(), snapshot.deepChanged()]).toEqual([false, false]);
+  });
+
+  it('sees a NaN left as NaN as unchanged, and an own property deleted where the prototype has a getter that throws as changed', () => {
+    const proto = Object.defineProperty({}, 'guarded', { get: () => { throw new TypeError('not for this object'); }, configurable: true });
+    const target = Object.create(proto);
+    Object.defineProperty(target, 'guarded', { value: 1, writable: true, configurable: true });
+    Object.defineProperty(target, 'NaN', { value: NaN, writable: true, configurable: true });
+    const snapshot = new ObjectSnapshot(target);
+    (target as any).NaN = Number('x');
+    expect(snapshot.quickChanged()).toBe(false);
+    delete (target as any).guarded;
+    expect(snapshot.quickChanged()).toBe(true);
   });
 
   it('puts back with the reflection functions it started with, not ones a task replaced', () => {

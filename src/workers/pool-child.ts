@@ -21,6 +21,8 @@ export class PoolChild {
   control: WorkerControlClient | null = null;
   task: TaskChannel | null = null;
   tasksServed = 0;
+  /** A child booted ahead to take over when this one reaches MAX_TASKS_PER_WORKER. */
+  successorBooted = false;
   /** Its last task left it unfit to serve again. */
   spent = false;
   /** The most resident memory the process has had, as it last reported: a task's peak shows after the task is gone. */

@@ -97,6 +97,48 @@ describe('WorkerPool', () => {
     await p.shutdown();
   });
 
+  it('boots a successor ahead of a child nearing MAX_TASKS_PER_WORKER, so no task waits for a boot when it retires', async () => {
+    const p = pool({ WORKER_POOL_MIN: '1', MAX_TASKS_PER_WORKER: '20' });
+    p.fill();
+    boot(children[0], 41000);
+    const worn = children[0];
+    for (let i = 0; i < 18; i++) p.release(p.acquire(task()), true);
+    expect(children).toHaveLength(1);
+    const nineteenth = p.acquire(task()); // 5% of 20 (one task) before the limit
+    expect(children).toHaveLength(2);
+    boot(children[1], 41001);
+    p.release(nineteenth, true);
+    const last = p.acquire(task());
+    expect(last.pid).toBe(worn.pid);
+    expect(children).toHaveLength(2); // one successor, however the child is used after
+    p.release(last, true);
+    expect(worn.killedWith).toBe('SIGKILL');
+    await tick(); // its exit
+    const next = p.acquire(task());
+    expect(next.pid).toBe(children[1].pid);
+    expect(next.state).toBe('busy'); // ready: the task starts at once
+    expect(children).toHaveLength(2); // the successor made up the minimum
+    p.release(next, true);
+    await p.shutdown();
+  });
+
+  it('with MAX_TASKS_PER_WORKER=1, boots the next task\'s process as each task takes its own', async () => {
+    const p = pool({ WORKER_POOL_MIN: '1', MAX_TASKS_PER_WORKER: '1' });
+    p.fill();
+    boot(children[0], 41000);
+    const first = p.acquire(task());
+    expect(children).toHaveLength(2);
+    boot(children[1], 41001);
+    p.release(first, true);
+    expect(children[0].killedWith).toBe('SIGKILL');
+    const second = p.acquire(task());
+    expect(second.pid).toBe(children[1].pid);
+    expect(second.state).toBe('busy');
+    expect(children).toHaveLength(3);
+    p.release(second, true);
+    await p.shutdown();
+  });
+
   it('replaces a child whose reported peak RSS passed WORKER_MAX_RSS_MB', async () => {
     const p = pool({ WORKER_POOL_MIN: '0', WORKER_MAX_RSS_MB: '100' });
     const lean = p.acquire(task());

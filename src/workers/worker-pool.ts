@@ -13,6 +13,13 @@ const REFILL_AFTER_BOOT_FAILURE_MS = 1000;
  * is replaced: a burst is over, and a fresh child is ready before the next.
  */
 export const REFRESH_WORN_CHILD_AFTER_IDLE_MS = 5000;
+/**
+ * The share of MAX_TASKS_PER_WORKER left when a child's successor is booted:
+ * the successor is ready when the child retires, so no task waits for a cold
+ * boot then (under full load one took about a second, at the workers' low
+ * priority). With MAX_TASKS_PER_WORKER=1 it boots as the child takes its task.
+ */
+const SUCCESSOR_LEAD = 0.05;
 
 export interface IdleWorkerView {
   pid: number;
@@ -28,6 +35,7 @@ export interface IdleWorkerView {
  * hands an idle one to each task, takes it back when the task is done unless
  * it has served MAX_TASKS_PER_WORKER tasks or its RSS passed WORKER_MAX_RSS_MB,
  * and lets idle children beyond the minimum go after WORKER_IDLE_TIMEOUT_MS.
+ * A child near MAX_TASKS_PER_WORKER has its successor booted ahead.
  * A child that has served WORKER_REFRESH_AFTER_TASKS tasks is replaced once it
  * goes quiet: thousands of tasks leave glibc's heaps fragmented (about 20 MB
  * a child), and only a new process gives that back.
@@ -60,6 +68,7 @@ export class WorkerPool {
     spare.state = spare.control ? 'busy' : 'booting';
     spare.task = task;
     spare.tasksServed++;
+    this.bootSuccessorIfWearing(spare);
     return spare;
   }
 
@@ -110,6 +119,14 @@ export class WorkerPool {
   private find(state: 'idle' | 'booting'): PoolChild | undefined {
     for (const child of this.children) if (child.state === state && !child.task) return child;
     return undefined;
+  }
+
+  private bootSuccessorIfWearing(child: PoolChild): void {
+    const max = this.config.maxTasksPerWorker;
+    if (child.successorBooted || child.tasksServed < max - Math.floor(max * SUCCESSOR_LEAD)) return;
+    if (this.closed || this.refillTimer) return;
+    child.successorBooted = true;
+    this.spawn();
   }
 
   private spawn(): PoolChild {

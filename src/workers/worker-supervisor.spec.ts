@@ -124,15 +124,26 @@ describe('WorkerSupervisor', () => {
     expect(first.task_id).not.toBe(second.task_id);
   });
 
-  it('recycles a worker after MAX_TASKS_PER_WORKER tasks', async () => {
+  it('recycles a worker after MAX_TASKS_PER_WORKER tasks, and gives the next task the successor booted meanwhile', async () => {
     await supervisor.shutdown();
     supervisor = makeSupervisor({ MAX_TASKS_PER_WORKER: '1' });
-    await runningTask();
-    child.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6, spent: null });
-    await flush();
-    expect(children[0].killedWith).toBe('SIGKILL');
     await startTask();
+    const [first, successor] = children;
     expect(children).toHaveLength(2);
+    first.say({ type: 'online' });
+    successor.say({ type: 'online' });
+    await flush();
+    first.say({ type: 'ready', port: 40001 });
+    successor.say({ type: 'ready', port: 40002 });
+    await flush();
+    first.say({ type: 'completed', result: {}, peak_rss_bytes: 50e6, spent: null });
+    await flush();
+    expect(first.killedWith).toBe('SIGKILL');
+    const second = await startTask();
+    await flush();
+    expect(successor.sent.map((m) => m.type)).toEqual(['boot', 'start']);
+    expect(await store.get(second.task_id)).toMatchObject({ status: 'running', worker: successor.pid });
+    expect(children).toHaveLength(3); // its own successor
   });
 
   it('never reuses a worker whose task failed', async () => {
