@@ -19,9 +19,14 @@ function rssMb(pid, field = 'VmRSS') {
   return match ? Number(match[1]) / 1024 : null;
 }
 
+/** A process's /proc stat fields after its name, which may hold spaces: field 14 of proc(5) is [11]. */
+function statFields(pid) {
+  return require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+}
+
 /** CPU time (user and system) a process has used, from /proc, in ms; Linux counts it in 10 ms ticks. */
 function cpuMs(pid) {
-  const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -32,12 +37,11 @@ function cpuMs(pid) {
  * the part it had used before it was read.
  */
 function childrenCpuMs(pid, except = []) {
-  const fs = require('node:fs');
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = statFields(pid);
   let total = (Number(fields[13]) + Number(fields[14])) * 10;
   let children = [];
   try {
-    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    children = require('node:fs').readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {}
   for (const child of children) {
     if (except.includes(child)) continue;

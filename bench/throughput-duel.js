@@ -17,12 +17,18 @@ const { childrenCpuMs, cpuMs, ownCpuMs, percentile } = require('./stats');
  */
 async function throughputDuel(service, { tasks, rounds, concurrency }) {
   const peer = await BullmqPeer.open(concurrency);
-  const ours = (submit) => (atEnd) => runNoops(service, tasks, submit, atEnd);
+  const serviceCpu = serviceMeter(service);
+  const peerCpu = peerMeter(peer, service);
+  const ours = (submit) => async (atEnd) => {
+    const { tasks_per_s, failed } = await runNoops(service, tasks, submit, atEnd);
+    return { per_s: tasks_per_s, failed };
+  };
+  const theirs = (run) => async (atEnd) => ({ per_s: await run(tasks, atEnd), failed: 0 });
   const forms = {
-    service_batched: { run: ours(submitBatched), meter: serviceMeter(service) },
-    bullmq_bulk: { run: (atEnd) => peer.addBulkRun(tasks, atEnd), meter: peerMeter(peer, service) },
-    service_single: { run: ours(submitSingly), meter: serviceMeter(service) },
-    bullmq_single: { run: (atEnd) => peer.singleAddsRun(tasks, atEnd), meter: peerMeter(peer, service) },
+    service_batched: { run: ours(submitBatched), meter: serviceCpu },
+    bullmq_bulk: { run: theirs((jobs, atEnd) => peer.addBulkRun(jobs, atEnd)), meter: peerCpu },
+    service_single: { run: ours(submitSingly), meter: serviceCpu },
+    bullmq_single: { run: theirs((jobs, atEnd) => peer.singleAddsRun(jobs, atEnd)), meter: peerCpu },
   };
   const runs = Object.fromEntries(Object.keys(forms).map((form) => [form, []]));
   try {
@@ -33,7 +39,7 @@ async function throughputDuel(service, { tasks, rounds, concurrency }) {
         const result = await run(async () => (after = await meter()));
         const perTask = Object.fromEntries(Object.keys(before).map((part) => [part, Math.round(((after[part] - before[part]) * 1000) / tasks)]));
         // The first round warms each form (the JIT, the SQLite file and WAL growing, Redis's memory), unmeasured.
-        if (round > 0) runs[form].push({ ...(typeof result === 'number' ? { per_s: result } : { per_s: result.tasks_per_s, failed: result.failed }), cpu_us_per_task: perTask });
+        if (round > 0) runs[form].push({ ...result, cpu_us_per_task: perTask });
       }
     }
   } finally {
@@ -57,7 +63,7 @@ function summarize(runs) {
   return {
     per_s: median(runs.map((r) => r.per_s)),
     runs: runs.map((r) => r.per_s),
-    failed: runs.reduce((sum, r) => sum + (r.failed ?? 0), 0),
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
     cpu_us_per_task: Object.fromEntries(parts.map((part) => [part, median(runs.map((r) => r.cpu_us_per_task[part]))])),
   };
 }

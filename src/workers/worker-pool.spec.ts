@@ -139,6 +139,18 @@ describe('WorkerPool', () => {
     await p.shutdown();
   });
 
+  it('boots no successor in the pause after a failed boot', async () => {
+    const p = pool({ WORKER_POOL_MIN: '1', MAX_TASKS_PER_WORKER: '1' });
+    p.fill();
+    children[0].say({ type: 'online' });
+    children[0].say({ type: 'failed', error: { code: 'WORKER_BOOT_FAILED', message: 'no Nest' } });
+    const child = p.acquire(task()); // the task's own process, forked on demand
+    expect(child.pid).toBe(children[1].pid);
+    expect(children).toHaveLength(2);
+    p.release(child, false);
+    await p.shutdown();
+  });
+
   it('replaces a child whose reported peak RSS passed WORKER_MAX_RSS_MB', async () => {
     const p = pool({ WORKER_POOL_MIN: '0', WORKER_MAX_RSS_MB: '100' });
     const lean = p.acquire(task());

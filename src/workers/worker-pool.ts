@@ -47,11 +47,15 @@ export class WorkerPool {
   private readonly exitWaiters = new Set<() => void>();
   private closed = false;
   private refillTimer: NodeJS.Timeout | null = null;
+  /** Tasks served after which a child's successor is booted. */
+  private readonly successorAfter: number;
 
   constructor(
     private readonly config: AppConfig,
     private readonly launcher: WorkerLauncher,
-  ) {}
+  ) {
+    this.successorAfter = config.maxTasksPerWorker - Math.floor(config.maxTasksPerWorker * SUCCESSOR_LEAD);
+  }
 
   /** Boots children up to the minimum. */
   fill(): void {
@@ -123,9 +127,7 @@ export class WorkerPool {
   }
 
   private bootSuccessorIfWearing(child: PoolChild): void {
-    const max = this.config.maxTasksPerWorker;
-    if (child.successorBooted || child.tasksServed < max - Math.floor(max * SUCCESSOR_LEAD)) return;
-    if (this.closed || this.refillTimer) return;
+    if (child.successorBooted || child.tasksServed < this.successorAfter || this.closed || this.refillTimer) return;
     child.successorBooted = true;
     this.spawn();
   }
