@@ -2,6 +2,7 @@ import { collectAllGarbage } from '../memory/full-collection';
 import type { TaskAssignment, WorkerMessage } from '../workers/worker-protocol';
 import type { MainToControl } from './control-thread-protocol';
 import { HandlerRun, type HandlerEvent, type HandlerOutcome } from './handler-run';
+import { PeakRss } from './peak-rss';
 import type { RunBoard } from './run-board';
 import type { RunFlags } from './run-flags';
 
@@ -45,6 +46,7 @@ export class WorkerHost {
   private reported = false;
   private baseline: ProcessBaseline | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private readonly peakRss = new PeakRss();
 
   constructor(private readonly deps: WorkerHostDeps) {}
 
@@ -114,7 +116,7 @@ export class WorkerHost {
     this.current = null;
     if (this.reported) return;
     this.reported = true;
-    this.deps.report(toWorkerOutcome(outcome, spent));
+    this.deps.report(toWorkerOutcome(outcome, spent, this.peakRss));
     if (!completed || spent) return;
     const unrestored = this.baseline!.restore();
     if (unrestored) return this.deps.abandon(unrestored);
@@ -122,10 +124,10 @@ export class WorkerHost {
   }
 }
 
-function toWorkerOutcome(outcome: HandlerOutcome, spent: string | null): WorkerMessage {
+function toWorkerOutcome(outcome: HandlerOutcome, spent: string | null, peakRss: PeakRss): WorkerMessage {
   switch (outcome.type) {
     case 'result':
-      return { type: 'completed', result: outcome.result, peak_rss_bytes: process.resourceUsage().maxRSS * 1024, spent };
+      return { type: 'completed', result: outcome.result, peak_rss_bytes: peakRss.bytesNow(), spent };
     case 'error':
       return { type: 'failed', error: { code: outcome.code, message: outcome.message } };
     case 'aborted':
