@@ -6,8 +6,14 @@ type Settle = (error: unknown) => void;
 const LOST_GROUPS_KEPT = 256;
 /** A group begun this soon after the last commit is part of a stream of writes, and lingers... */
 const STREAM_GAP_MS = 1;
-/** ...this long, unless a reply waits on it. */
-const LINGER_MS = 1;
+/**
+ * ...this long, unless a reply waits on it. Each commit appends every page it
+ * touched, nearly the same few index pages whether it holds two tasks' writes
+ * or twenty: at 5 ms rather than 1, tasks run back to back cost the API 2.4
+ * `pwrite`s and 0.6 `fcntl`s each instead of 7.7 and 2.7, and in alternating
+ * runs in batches it used about 175 µs of CPU a task instead of 200-210.
+ */
+const LINGER_MS = 5;
 
 /**
  * Group commit: the writes made in one turn of the event loop share one
@@ -23,7 +29,7 @@ const LINGER_MS = 1;
  *
  * While tasks run back to back, each turn brings one task's writes, and each
  * commit would append the same index pages again. So a group begun right
- * after a commit stays open for a millisecond, for the next turns' writes to
+ * after a commit stays open a few milliseconds, for the next turns' writes to
  * join; the moment a reply waits on it, it commits at the end of the turn
  * instead, so no client waits for the lingering.
  */
