@@ -40,7 +40,9 @@ class BullmqPeer {
     const latency = [];
     for (let i = 0; i < samples; i++) {
       const added = nowMs();
-      const job = await this.queue.add('noop', {}, { removeOnComplete: true });
+      // Kept once completed (close() removes the queue): removed at once, a job could be gone before
+      // waitUntilFinished looked at it, which then failed with "Missing key for job".
+      const job = await this.queue.add('noop', {});
       const result = await job.waitUntilFinished(this.events);
       latency.push(result.started_at_ms - added);
       await sleep(2);
