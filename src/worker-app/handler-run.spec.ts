@@ -42,6 +42,40 @@ describe('HandlerRun', () => {
     expect(existsSync(join(dir, 'marker'))).toBe(false);
   });
 
+  describe('its AbortSignal', () => {
+    const Native = AbortController;
+    let made: number;
+    beforeEach(() => {
+      made = 0;
+      globalThis.AbortController = class extends Native {
+        constructor() {
+          super();
+          made++;
+        }
+      };
+    });
+    afterEach(() => (globalThis.AbortController = Native));
+
+    it('is made only for a handler that reads it, and is the same signal every time it is read', async () => {
+      const ignores = handler('ignores', `module.exports = { run: () => 1 };`);
+      await new HandlerRun(runData(ignores), new RunFlags(), 1, () => {}).execute();
+      expect(made).toBe(0);
+
+      const reads = handler('reads', `module.exports = { run: (input, ctx) => { const { signal } = ctx; return signal === ctx.signal && !signal.aborted; } };`);
+      expect(await new HandlerRun(runData(reads), new RunFlags(), 1, () => {}).execute()).toEqual({ type: 'result', result: true });
+      expect(made).toBe(1);
+    });
+
+    it('fires for a handler that took it before the task was terminated', async () => {
+      const module = handler('holds', `module.exports = { run: (input, ctx) => { const { signal } = ctx; return new Promise((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))); } };`);
+      const running = new HandlerRun(runData(module), new RunFlags(), 1, () => {});
+      const outcome = running.execute();
+      running.abort();
+      expect(await outcome).toEqual({ type: 'aborted' });
+      expect(made).toBe(1);
+    });
+  });
+
   it('refuses a result over the size limit', async () => {
     const module = handler('large', `module.exports = { run: () => 'x'.repeat(2048) };`);
     const outcome = await new HandlerRun(runData(module), new RunFlags(), 1, () => {}).execute();

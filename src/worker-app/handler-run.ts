@@ -29,7 +29,12 @@ const SLEEP_SLICE_MS = 50;
 
 /** One task's handler: its context, its checkpoints, and its outcome. */
 export class HandlerRun {
-  private readonly abortController = new AbortController();
+  /**
+   * Made when first needed (the handler reads `ctx.signal` or sleeps, or the
+   * task is terminated): most tasks never look at it, and making one costs a
+   * few microseconds of a short task's cycle.
+   */
+  private abortController: AbortController | null = null;
   private pendingProgress: HandlerEvent | null = null;
   private lastProgressAt = 0;
   /** Sends a held-back value once the handler yields, so a task that reports and then waits is not shown stale. */
@@ -44,7 +49,7 @@ export class HandlerRun {
   ) {}
 
   abort(): void {
-    if (!this.abortController.signal.aborted) this.abortController.abort();
+    if (!this.signal.aborted) this.abortController!.abort();
   }
 
   /** Runs the handler; resolves with its outcome, never rejects. */
@@ -63,24 +68,30 @@ export class HandlerRun {
       return { type: 'result', result: result ?? null };
     } catch (error) {
       this.flushProgress();
-      if (this.flags.abortRequested(this.run) || this.abortController.signal.aborted) return { type: 'aborted' };
+      if (this.flags.abortRequested(this.run) || this.abortController?.signal.aborted) return { type: 'aborted' };
       return { type: 'error', code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) };
     }
   }
 
+  private get signal(): AbortSignal {
+    return (this.abortController ??= new AbortController()).signal;
+  }
+
   private context(): TaskContext {
     const checkpoint = () => this.checkpoint();
-    const signal = this.abortController.signal;
+    const run = this;
     return {
       progress: (percent, info) => this.progress(percent, info),
       checkpoint,
-      signal,
+      get signal() {
+        return run.signal;
+      },
       log: (message) => this.post({ type: 'log', message: String(message) }),
       async sleep(ms) {
         const until = performance.now() + ms;
         for (let left = ms; left > 0; left = until - performance.now()) {
           checkpoint();
-          await sleep(Math.min(left, SLEEP_SLICE_MS), undefined, { signal });
+          await sleep(Math.min(left, SLEEP_SLICE_MS), undefined, { signal: run.signal });
         }
         checkpoint();
       },
@@ -97,7 +108,7 @@ export class HandlerRun {
     }
     if (flags.abortRequested(run)) {
       this.abort();
-      throw this.abortController.signal.reason;
+      throw this.signal.reason;
     }
   }
 
