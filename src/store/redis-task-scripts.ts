@@ -62,25 +62,27 @@ return stored
 /**
  * Compare-and-set of the status. ARGV: prefix, id, to, finished score ('' for
  * none), attempts increment, the attempt the task must be on ('' for any),
- * #from, from..., #set pairs, field/value..., fields to delete... Returns the
- * updated hash, or nil when the status was not in from (or another attempt runs).
+ * '1' to answer 1 instead of the hash, #from, from..., #set pairs,
+ * field/value..., fields to delete... Returns the updated hash (or 1), or nil
+ * when the status was not in from (or another attempt runs).
  */
 export const TRANSITION = `${PRELUDE}
-local id, to, finished, bump, attempt = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
+local id, to, finished, bump, attempt, brief = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7] == '1'
 local key = p .. ':task:' .. id
 local current, attempts = unpack(redis.call('HMGET', key, 'status', 'attempts'))
 if not current then return false end
 if attempt ~= '' and attempts ~= attempt then return false end
-local n_from, allowed = tonumber(ARGV[7]), false
-for i = 1, n_from do if ARGV[7 + i] == current then allowed = true end end
+local n_from, allowed = tonumber(ARGV[8]), false
+for i = 1, n_from do if ARGV[8 + i] == current then allowed = true end end
 if not allowed then return false end
-local at = 8 + n_from
+local at = 9 + n_from
 local n_set = tonumber(ARGV[at])
 redis.call('HSET', key, 'status', to, unpack(ARGV, at + 1, at + 2 * n_set))
 if #ARGV > at + 2 * n_set then redis.call('HDEL', key, unpack(ARGV, at + 2 * n_set + 1)) end
 if bump > 0 then redis.call('HINCRBY', key, 'attempts', bump) end
 if current ~= to then reindex(id, current, to) end
 if finished ~= '' then redis.call('ZADD', p .. ':finished', finished, id) end
+if brief then return 1 end
 return redis.call('HGETALL', key)
 `;
 

@@ -75,11 +75,17 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}, attempt?: number): Promise<TaskRecord | null> {
-    return this.move(taskId, from, to, patch, 0, attempt);
+    const hash = await this.move(taskId, from, to, patch, 0, attempt, false);
+    return hash ? toRecord(hash as string[]) : null;
+  }
+
+  async tryTransition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}, attempt?: number): Promise<boolean> {
+    return (await this.move(taskId, from, to, patch, 0, attempt, true)) === 1;
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
-    return this.move(taskId, ['queued'], 'starting', patch, 1);
+    const hash = await this.move(taskId, ['queued'], 'starting', patch, 1, undefined, false);
+    return hash ? toRecord(hash as string[]) : null;
   }
 
   async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void> {
@@ -143,7 +149,8 @@ export class RedisTaskStore implements TaskStore {
     if (this.ownsClient) this.redis.disconnect();
   }
 
-  private async move(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch, bump: number, attempt?: number) {
+  /** The script's answer: the updated hash, 1 instead when `brief`, or null when nothing changed. */
+  private async move(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch, bump: number, attempt: number | undefined, brief: boolean): Promise<unknown> {
     const set: string[] = [];
     const unset: string[] = [];
     for (const [field, value] of Object.entries(patch)) {
@@ -153,9 +160,8 @@ export class RedisTaskStore implements TaskStore {
     }
     const finishedMs = patch.finished_at ? Date.parse(patch.finished_at) : NaN;
     const finished = isTerminal(to) && Number.isFinite(finishedMs) ? String(finishedMs) : '';
-    const args = [this.prefix, taskId, to, finished, bump, attempt ?? '', from.length, ...from, set.length / 2, ...set, ...unset];
-    const hash = await this.call(() => this.redis.ntrTransition(...args));
-    return hash ? toRecord(hash as string[]) : null;
+    const args = [this.prefix, taskId, to, finished, bump, attempt ?? '', brief ? '1' : '', from.length, ...from, set.length / 2, ...set, ...unset];
+    return this.call(() => this.redis.ntrTransition(...args));
   }
 
   private async getMany(ids: string[]): Promise<TaskRecord[]> {

@@ -145,14 +145,28 @@ export class SqliteTaskStore implements TaskStore {
     patch: TaskPatch = {},
     attempt?: number,
   ): Promise<TaskRecord | null> {
+    const { sql, args } = this.transitionSql(taskId, from, to, patch, attempt);
+    const statement = this.statement(`${sql} RETURNING *`);
+    return this.commits.write(() => {
+      const row = statement.get(...args);
+      return row ? toRecord(row as Row) : null;
+    });
+  }
+
+  async tryTransition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}, attempt?: number): Promise<boolean> {
+    const { sql, args } = this.transitionSql(taskId, from, to, patch, attempt);
+    const statement = this.statement(sql);
+    return this.commits.write(() => statement.run(...args).changes > 0);
+  }
+
+  private transitionSql(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch, attempt: number | undefined) {
     const keys = patchKeys(patch);
     const sets = ['status = ?', ...keys.map((k) => `${k} = ?`)].join(', ');
     const guard = onAttempt(attempt);
-    const statement = this.statement(`UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)})${guard.sql} RETURNING *`);
-    return this.commits.write(() => {
-      const row = statement.get(to, ...patchValues(keys, patch), taskId, ...from, ...guard.args);
-      return row ? toRecord(row as Row) : null;
-    });
+    return {
+      sql: `UPDATE tasks SET ${sets} WHERE task_id = ? AND status IN (${placeholders(from)})${guard.sql}`,
+      args: [to, ...patchValues(keys, patch), taskId, ...from, ...guard.args],
+    };
   }
 
   async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void> {

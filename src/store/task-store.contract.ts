@@ -89,6 +89,19 @@ export function describeTaskStoreContract(name: string, open: () => Promise<Task
       expect(done).toMatchObject({ status: 'completed', result: { rows: [1, 2, 3], label: 'é' }, progress: 100, worker: 42 });
     });
 
+    it('applies a transition without reading the record back: the same checks, only true or false', async () => {
+      const task = await running();
+      expect(await store.tryTransition(task.task_id, ['running'], 'completed', { result: { rows: [1, 2] }, finished_at: '2026-01-01T00:01:00.000Z' }, task.attempts + 1)).toBe(false);
+      expect(await store.tryTransition(task.task_id, ['paused'], 'completed', { result: { rows: [1, 2] } })).toBe(false);
+      expect(await store.tryTransition('no-such-task', ['running'], 'completed')).toBe(false);
+      expect(await store.get(task.task_id)).toMatchObject({ status: 'running', result: null });
+      expect(await store.tryTransition(task.task_id, ['running'], 'completed', { result: { rows: [1, 2] }, progress: 100, finished_at: '2026-01-01T00:01:00.000Z', worker_server: null }, task.attempts)).toBe(true);
+      expect(await store.get(task.task_id)).toMatchObject({ status: 'completed', result: { rows: [1, 2] }, progress: 100, worker_server: null });
+      expect(await store.tryTransition(task.task_id, ['running'], 'failed')).toBe(false);
+      // Finished as `transition` finishes: retention prunes it.
+      expect(await store.pruneFinished('2026-01-01T00:02:00.000Z')).toBe(1);
+    });
+
     it('claims queued tasks by priority, then age, once each', async () => {
       const low = (await store.insert(newTask({ priority: 0 })))!;
       const highOld = (await store.insert(newTask({ priority: 5 })))!;

@@ -44,6 +44,11 @@ export interface TaskStore {
    * write, after the task was claimed again elsewhere, changes nothing.
    */
   transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch?: TaskPatch, attempt?: number): Promise<TaskRecord | null>;
+  /**
+   * `transition` for a caller that needs no record back: true when it
+   * applied. A large result is then written without being read back.
+   */
+  tryTransition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch?: TaskPatch, attempt?: number): Promise<boolean>;
   /** Records progress while the task is running or paused (and, with `attempt`, on that attempt); ignored otherwise. */
   setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void>;
   /** Moves this queued task to `starting`, counting an attempt; null when it was not queued. */

@@ -190,7 +190,7 @@ export class WorkerSupervisor implements OnApplicationBootstrap {
       case 'completed':
         // The handler has returned; a deadline firing now would cost the process for nothing.
         worker.deadline.clear();
-        await worker.finish('completed', { result: message.result, progress: 100 });
+        await worker.complete(message.result);
         return this.freeSlot(worker);
       case 'failed':
         return worker.finish('failed', { error: message.error });
