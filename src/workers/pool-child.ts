@@ -21,7 +21,9 @@ export class PoolChild {
   control: WorkerControlClient | null = null;
   task: TaskChannel | null = null;
   tasksServed = 0;
-  /** A child booted ahead to take over when this one reaches MAX_TASKS_PER_WORKER. */
+  /** Tasks served after which its successor is booted. */
+  readonly successorAfter: number;
+  /** A child booted ahead to take over when this one reaches its limit. */
   successorBooted = false;
   /** Its last task left it unfit to serve again. */
   spent = false;
@@ -32,6 +34,15 @@ export class PoolChild {
   /** Secret the child's control server demands; it only ever travels over IPC. */
   readonly token = randomBytes(32).toString('base64url');
   process!: WorkerProcess;
+
+  constructor(
+    /** Tasks it serves before it is replaced: MAX_TASKS_PER_WORKER, or a little less (the pool's LIMIT_JITTER). */
+    readonly taskLimit: number,
+    /** The share of its limit left when its successor is booted. */
+    successorLead: number,
+  ) {
+    this.successorAfter = taskLimit - Math.floor(taskLimit * successorLead);
+  }
 
   get pid(): number {
     return this.process.pid;

@@ -9,7 +9,8 @@ const task = () => ({ message: jest.fn(), exit: jest.fn() });
 
 describe('WorkerPool', () => {
   let children: FakeChild[];
-  const pool = (env: Record<string, string>) => {
+  /** Every child's limit is MAX_TASKS_PER_WORKER itself, unless a test draws the jitter. */
+  const pool = (env: Record<string, string>, random: () => number = () => 0) => {
     children = [];
     const launcher = {
       launch: (events: WorkerProcessEvents) => {
@@ -18,7 +19,7 @@ describe('WorkerPool', () => {
         return new WorkerProcess(child as never, events);
       },
     } as WorkerLauncher;
-    return new WorkerPool(loadAppConfig({ WORKER_BOOT_TIMEOUT_MS: '5000', ...env }), launcher);
+    return new WorkerPool(loadAppConfig({ WORKER_BOOT_TIMEOUT_MS: '5000', ...env }), launcher, random);
   };
   const boot = (child: FakeChild, port: number) => {
     child.say({ type: 'online' });
@@ -119,6 +120,33 @@ describe('WorkerPool', () => {
     expect(next.state).toBe('busy'); // ready: the task starts at once
     expect(children).toHaveLength(2); // the successor made up the minimum
     p.release(next, true);
+    await p.shutdown();
+  });
+
+  it('gives children forked together limits up to a tenth apart, so they are not replaced, nor their successors booted, at once', async () => {
+    const draws = [0, 0.999];
+    const p = pool({ WORKER_POOL_MIN: '2', MAX_TASKS_PER_WORKER: '100' }, () => draws.shift()!);
+    p.fill();
+    boot(children[0], 41000);
+    boot(children[1], 41001);
+    const [full, short] = children;
+    // Served in turn, as a steady stream of tasks serves them.
+    const serveBoth = () => {
+      const a = p.acquire(task());
+      const b = p.acquire(task());
+      p.release(a, true);
+      p.release(b, true);
+    };
+    for (let i = 0; i < 86; i++) serveBoth();
+    expect(children).toHaveLength(2);
+    serveBoth(); // the 87th: 5% of its limit of 91 (four tasks) before it
+    expect(children).toHaveLength(3);
+    for (let i = 0; i < 3; i++) serveBoth();
+    expect(short.killedWith).toBeNull();
+    serveBoth();
+    expect(short.killedWith).toBe('SIGKILL'); // after its 91st
+    expect(full.killedWith).toBeNull();
+    expect(children).toHaveLength(3); // the other one's successor is still to come
     await p.shutdown();
   });
 

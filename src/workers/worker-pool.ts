@@ -21,6 +21,13 @@ export const REFRESH_WORN_CHILD_AFTER_IDLE_MS = 5000;
  * as the child takes its task.
  */
 const SUCCESSOR_LEAD = 0.05;
+/**
+ * Each child's own limit is MAX_TASKS_PER_WORKER less up to this share of it,
+ * drawn as it is forked (as gunicorn's max_requests_jitter does): children
+ * forked together, as the pool's first are, and served in turn would reach
+ * one limit together, and their successors would all boot at once.
+ */
+const LIMIT_JITTER = 0.1;
 
 export interface IdleWorkerView {
   pid: number;
@@ -34,9 +41,10 @@ export interface IdleWorkerView {
 /**
  * Warm worker processes. Keeps WORKER_POOL_MIN children alive (busy or idle),
  * hands an idle one to each task, takes it back when the task is done unless
- * it has served MAX_TASKS_PER_WORKER tasks or its RSS passed WORKER_MAX_RSS_MB,
+ * it has served its limit of tasks (MAX_TASKS_PER_WORKER, less up to a tenth)
+ * or its RSS passed WORKER_MAX_RSS_MB,
  * and lets idle children beyond the minimum go after WORKER_IDLE_TIMEOUT_MS.
- * A child near MAX_TASKS_PER_WORKER has its successor booted ahead.
+ * A child near its limit has its successor booted ahead.
  * A child that has served WORKER_REFRESH_AFTER_TASKS tasks is replaced once it
  * goes quiet: thousands of tasks leave glibc's heaps fragmented (about 20 MB
  * a child), and only a new process gives that back.
@@ -47,15 +55,13 @@ export class WorkerPool {
   private readonly exitWaiters = new Set<() => void>();
   private closed = false;
   private refillTimer: NodeJS.Timeout | null = null;
-  /** Tasks served after which a child's successor is booted. */
-  private readonly successorAfter: number;
 
   constructor(
     private readonly config: AppConfig,
     private readonly launcher: WorkerLauncher,
-  ) {
-    this.successorAfter = config.maxTasksPerWorker - Math.floor(config.maxTasksPerWorker * SUCCESSOR_LEAD);
-  }
+    /** Draws each child's limit (LIMIT_JITTER); in [0, 1). */
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /** Boots children up to the minimum. */
   fill(): void {
@@ -80,7 +86,7 @@ export class WorkerPool {
   /** Takes a child back after its task; `clean` says its last task ended in a way that leaves it reusable. */
   release(child: PoolChild, clean: boolean): void {
     child.task = null;
-    const worn = child.tasksServed >= this.config.maxTasksPerWorker;
+    const worn = child.tasksServed >= child.taskLimit;
     const bloated = child.peakRssBytes > this.config.workerMaxRssBytes;
     if (!clean || child.spent || worn || bloated || this.closed) return this.retire(child);
     this.becomeIdle(child);
@@ -127,13 +133,14 @@ export class WorkerPool {
   }
 
   private bootSuccessorIfWearing(child: PoolChild): void {
-    if (child.successorBooted || child.tasksServed < this.successorAfter || this.closed || this.refillTimer) return;
+    if (child.successorBooted || child.tasksServed < child.successorAfter || this.closed || this.refillTimer) return;
     child.successorBooted = true;
     this.spawn();
   }
 
   private spawn(): PoolChild {
-    const child = new PoolChild();
+    const max = this.config.maxTasksPerWorker;
+    const child = new PoolChild(max - Math.floor(max * LIMIT_JITTER * this.random()), SUCCESSOR_LEAD);
     child.process = this.launcher.launch({
       message: (message) => this.onMessage(child, message),
       exit: (exit) => this.onExit(child, exit),
