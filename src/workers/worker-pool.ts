@@ -14,7 +14,7 @@ const REFILL_AFTER_BOOT_FAILURE_MS = 1000;
  */
 export const REFRESH_WORN_CHILD_AFTER_IDLE_MS = 5000;
 /**
- * The share of MAX_TASKS_PER_WORKER left when a child's successor is booted:
+ * The share of a child's task limit left when its successor is booted:
  * the successor is ready, or nearly, when the child retires, so the task after
  * its last seldom waits for a cold boot (under full load one took about a
  * second, at the workers' low priority). With MAX_TASKS_PER_WORKER=1 it boots
