@@ -147,10 +147,10 @@ export class ActiveWorker {
    * reading the record back: a result may be up to MAX_RESULT_BYTES, and
    * reading it back would hold the API's thread for nothing (SQLite wrote a
    * 650 KB result in 5-6.5 ms, and took 16-17 ms to write it and return the
-   * record). False when the task already had an outcome.
+   * record). A task that already had an outcome keeps it.
    */
-  complete(result: unknown): Promise<boolean> {
-    return this.store.tryTransition(this.taskId, sourcesOf('completed'), 'completed', this.finalPatch({ result, progress: 100 }), this.attempt);
+  async complete(result: unknown): Promise<void> {
+    await this.store.tryTransition(this.taskId, sourcesOf('completed'), 'completed', this.finalPatch({ result, progress: 100 }), this.attempt);
   }
 
   /** With the progress not yet written, so that it is recorded in the same write. */

@@ -241,6 +241,18 @@ describe('WorkerSupervisor', () => {
     expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', progress: 40, progress_info: { step: 4 } });
   });
 
+  it('records the progress details not yet written together with the result', async () => {
+    await supervisor.shutdown();
+    supervisor = makeSupervisor({ PROGRESS_WRITE_MS: '60000' });
+    const task = await runningTask();
+    child.say({ type: 'progress', progress: 10, info: { step: 1 } });
+    await flush();
+    child.say({ type: 'progress', progress: 90, info: { step: 9 } });
+    child.say({ type: 'completed', result: { ok: true }, peak_rss_bytes: 50e6, spent: null });
+    await flush();
+    expect(await store.get(task.task_id)).toMatchObject({ status: 'completed', result: { ok: true }, progress: 100, progress_info: { step: 9 } });
+  });
+
   it('does not count paused time against the timeout', async () => {
     const task = await runningTask(150);
     child.say({ type: 'paused' });
