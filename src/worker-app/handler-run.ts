@@ -25,6 +25,8 @@ export type HandlerOutcome =
 
 /** Progress leaves the handler at most this often; the last value is never lost. */
 const PROGRESS_EVERY_MS = 50;
+/** Taken as this loads: a handler may assign the `Buffer` global (undone after its task). */
+const { byteLength } = Buffer;
 const SLEEP_SLICE_MS = 50;
 
 /** One task's handler: its context, its checkpoints, and its outcome. */
@@ -61,7 +63,7 @@ export class HandlerRun {
       if (this.flags.abortRequested(this.run)) this.abort();
       const result = await pending;
       this.flushProgress();
-      const size = Buffer.byteLength(JSON.stringify(result ?? null));
+      const size = byteLength(JSON.stringify(result ?? null));
       if (size > this.data.maxResultBytes) {
         return { type: 'error', code: 'RESULT_TOO_LARGE', message: `result is ${size} bytes; the limit is ${this.data.maxResultBytes}` };
       }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { AccessorWrites } from './accessor-writes';
 import { DefineWatch } from './define-watch';
 import { ObjectSnapshot } from './object-snapshot';
 
@@ -36,6 +37,8 @@ const INTRINSICS: object[] = [
 export class ThreadBaseline {
   /** Installed before the snapshots below are taken, so they show its definers. */
   private readonly defines = installDefineWatch();
+  /** Wrapped before the globals' snapshot is taken, so that it holds the wrappers. */
+  private readonly globalWrites = new AccessorWrites(globalThis);
   private readonly modules = new Set(Object.keys(require.cache));
   /** Node lists every module a module loads in its `children`, and never takes one out. */
   private readonly childCounts = new Map(Object.values(require.cache).map((module) => [module!, module!.children.length]));
@@ -52,7 +55,10 @@ export class ThreadBaseline {
   /** Why the thread cannot serve again after the last task, or null when it can once `restore` has run. */
   check(): string | null {
     this.putBackEarly = this.defines.take();
+    // First: the checks below, and the worker's code after them, use the `process` global, which a task may have assigned.
+    const unknownWrite = this.globalWrites.undo();
     return (
+      (unknownWrite === null ? null : `the task assigned the global ${unknownWrite}, whose value before could not be read`) ??
       this.keptShapes() ??
       // A definition may have made a property that will not go back: found out now, while the outcome can still say so.
       (this.putBackEarly ? this.putBackObjects((snapshot) => snapshot.deepChanged()) : null) ??
