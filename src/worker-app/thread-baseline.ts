@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { AccessorWrites } from './accessor-writes';
 import { DefineWatch } from './define-watch';
 import { ObjectSnapshot } from './object-snapshot';
+import { ProcessSettings } from './process-settings';
 
 /**
  * What the thread that runs handlers (a worker's main thread) looks like
@@ -32,6 +33,8 @@ const INTRINSICS: object[] = [
   Date, Date.prototype, RegExp.prototype, Error, Error.prototype, JSON, Math, Reflect,
   Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
   EventEmitter.prototype,
+  // Node's own, whose methods libraries patch (`process.emitWarning` to silence warnings, say).
+  process,
 ];
 
 export class ThreadBaseline {
@@ -47,6 +50,7 @@ export class ThreadBaseline {
   private readonly envGuard = this.guardEnv();
   private envWritten = false;
   private readonly intrinsics = INTRINSICS.map((target) => new ObjectSnapshot(target));
+  private readonly settings = new ProcessSettings();
   private readonly resources = openResources().length;
   private readonly processEvents = listenerCounts();
   /** The last task defined a property on a watched object, and `check` has put them all back already. */
@@ -59,6 +63,7 @@ export class ThreadBaseline {
     const unknownWrite = this.globalWrites.undo();
     return (
       (unknownWrite === null ? null : `the task assigned the global ${unknownWrite}, whose value before could not be read`) ??
+      this.settings.putBack() ??
       this.keptShapes() ??
       // A definition may have made a property that will not go back: found out now, while the outcome can still say so.
       (this.putBackEarly ? this.putBackObjects((snapshot) => snapshot.deepChanged()) : null) ??

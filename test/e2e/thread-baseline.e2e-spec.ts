@@ -44,13 +44,17 @@ const { ObjectSnapshot } = require(join(workerApp, 'object-snapshot.js'));
 const baseline = new ThreadBaseline();
 const target = new Function('EventEmitter', 'return ' + changed)(EventEmitter);
 const snapshot = new ObjectSnapshot(target);
-const before = { prototype: Object.getPrototypeOf(globalThis), setTimeout: globalThis.setTimeout, process: globalThis.process, Buffer: globalThis.Buffer };
+const before = {
+  prototype: Object.getPrototypeOf(globalThis), setTimeout: globalThis.setTimeout, process: globalThis.process, Buffer: globalThis.Buffer,
+  cwd: process.cwd(), emitWarning: process.emitWarning,
+};
 new Function('EventEmitter', change)(EventEmitter);
 const spent = baseline.check() ?? baseline.restore();
 // Before \`kept\`, which loads the lazy TextEncoder and so changes the global object.
 const back = !snapshot.deepChanged();
 const kept = Object.getPrototypeOf(globalThis) === before.prototype && globalThis.setTimeout === before.setTimeout &&
-  globalThis.process === before.process && globalThis.Buffer === before.Buffer && new TextEncoder().encode('a')[0] === 97;
+  globalThis.process === before.process && globalThis.Buffer === before.Buffer && new TextEncoder().encode('a')[0] === 97 &&
+  process.cwd() === before.cwd && process.exitCode === undefined && process.emitWarning === before.emitWarning;
 console.log(JSON.stringify({ spent, back, leftover: Object.getOwnPropertyDescriptor(globalThis, 'leftover') ?? null, kept }));
 `;
 
@@ -78,6 +82,8 @@ describe('the thread that runs handlers, between tasks', () => {
     ['Object.defineProperty(Array.prototype, "map", { writable: false })', 'Array.prototype'],
     ['Object.defineProperties(Date, { now: { get: () => Date.prototype.getTime } })', 'Date'],
     ['Buffer.prototype.__defineGetter__("toJSON", function () { return Buffer.prototype.toJSON; })', 'Buffer.prototype'],
+    ['process.emitWarning = () => {}', 'process'],
+    ['process.leftover = 1', 'process'],
   ])('puts the built-in back after `%s` and serves on', (change, changed) => {
     expect(afterOneChange(change, changed)).toMatchObject({ spent: null, back: true });
   });
@@ -101,6 +107,9 @@ describe('the thread that runs handlers, between tasks', () => {
     'globalThis.process = {}',
     // A lazy global, loaded by the assignment and turned into a value.
     'globalThis.TextEncoder = null',
+    // Process-wide settings, not properties.
+    'process.chdir(require("node:os").tmpdir())',
+    'process.exitCode = 3',
     'Object.setPrototypeOf(globalThis, Object.create(Object.getPrototypeOf(globalThis)))',
   ])(
     'puts the globals back after `%s` and serves on',
