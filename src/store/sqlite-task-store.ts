@@ -1,61 +1,10 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES, type TaskPatch, type TaskRecord, type TaskStatus } from '../tasks/task';
 import { GroupCommit } from './group-commit';
+import { jsonOrNull, patchKeys, patchValues, toRecord, type Row } from './sqlite-rows';
+import { openTaskDatabase } from './sqlite-schema';
 import { decodeCursor, encodeCursor } from './task-cursor';
 import type { NewTask, TaskListQuery, TaskPage, TaskStore } from './task-store';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS tasks (
-  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-  task_id       TEXT NOT NULL UNIQUE,
-  task_type     TEXT NOT NULL,
-  status        TEXT NOT NULL,
-  task_data     TEXT NOT NULL,
-  priority      INTEGER NOT NULL,
-  timeout_ms    INTEGER NOT NULL,
-  progress      REAL NOT NULL DEFAULT 0,
-  progress_info TEXT,
-  result        TEXT,
-  error         TEXT,
-  attempts      INTEGER NOT NULL DEFAULT 0,
-  worker_server TEXT,
-  worker        INTEGER,
-  node          TEXT,
-  created_at    TEXT NOT NULL,
-  started_at    TEXT,
-  finished_at   TEXT
-);
-CREATE INDEX IF NOT EXISTS tasks_status_seq ON tasks (status, seq);
-CREATE INDEX IF NOT EXISTS tasks_type_seq ON tasks (task_type, seq);
-CREATE INDEX IF NOT EXISTS tasks_queue ON tasks (priority DESC, seq) WHERE status = 'queued';
-CREATE INDEX IF NOT EXISTS tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
-CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS queue_depth (id INTEGER PRIMARY KEY CHECK (id = 1), queued INTEGER NOT NULL);
-CREATE TRIGGER IF NOT EXISTS queue_depth_insert AFTER INSERT ON tasks WHEN NEW.status = 'queued'
-  BEGIN UPDATE queue_depth SET queued = queued + 1; END;
-CREATE TRIGGER IF NOT EXISTS queue_depth_delete AFTER DELETE ON tasks WHEN OLD.status = 'queued'
-  BEGIN UPDATE queue_depth SET queued = queued - 1; END;
-CREATE TRIGGER IF NOT EXISTS queue_depth_update AFTER UPDATE OF status ON tasks WHEN (OLD.status = 'queued') <> (NEW.status = 'queued')
-  BEGIN UPDATE queue_depth SET queued = queued + (CASE WHEN NEW.status = 'queued' THEN 1 ELSE -1 END); END;
-`;
-
-/**
- * Counting the queued rows for MAX_QUEUED on every insert costs O(queued):
- * the triggers above keep the count instead. It is taken afresh at every
- * open, which also covers files written before the triggers existed.
- */
-const RECOUNT_QUEUED = `
-INSERT INTO queue_depth (id, queued) VALUES (1, (SELECT COUNT(*) FROM tasks WHERE status = 'queued'))
-  ON CONFLICT (id) DO UPDATE SET queued = excluded.queued`;
-
-const JSON_COLUMNS = new Set(['task_data', 'progress_info', 'result', 'error']);
-const PATCHABLE = new Set<keyof TaskPatch>([
-  'result', 'error', 'worker_server', 'worker', 'node', 'started_at', 'finished_at', 'attempts', 'progress', 'progress_info',
-]);
-
-type Row = Record<string, unknown>;
 
 /** The condition that limits a write to one attempt of the task, when one is named. */
 function onAttempt(attempt: number | undefined): { sql: string; args: number[] } {
@@ -77,20 +26,7 @@ export class SqliteTaskStore implements TaskStore {
   private readonly insertTransaction: Database.Transaction<(tasks: readonly NewTask[], maxQueued: number) => TaskRecord[] | null>;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    // The queue-depth triggers and the partial queue index make SQLite open a statement journal for every
-    // insert and status change, and by default that journal is a temporary file, written about 14 times per
-    // insert. In memory, an insert takes about 28 µs instead of 47, and a task's claim, start and finish half.
-    this.db.pragma('temp_store = MEMORY');
-    this.db.exec(SCHEMA);
-    // Files written before tasks recorded their node.
-    const columns = this.db.pragma('table_info(tasks)') as { name: string }[];
-    if (!columns.some((c) => c.name === 'node')) this.db.exec('ALTER TABLE tasks ADD COLUMN node TEXT');
-    this.db.exec(RECOUNT_QUEUED);
+    this.db = openTaskDatabase(file);
     this.commits = new GroupCommit(this.db);
     this.insertTransaction = this.db.transaction(this.insertWithin);
   }
@@ -268,44 +204,4 @@ export class SqliteTaskStore implements TaskStore {
     if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
     return statement;
   }
-
-}
-
-/** Sorted, so each distinct patch shape maps to one prepared statement. */
-function patchKeys(patch: TaskPatch): (keyof TaskPatch)[] {
-  return (Object.keys(patch) as (keyof TaskPatch)[]).filter((k) => PATCHABLE.has(k) && patch[k] !== undefined).sort();
-}
-
-function patchValues(keys: (keyof TaskPatch)[], patch: TaskPatch): unknown[] {
-  return keys.map((k) => (JSON_COLUMNS.has(k) ? jsonOrNull(patch[k]) : patch[k]));
-}
-
-function jsonOrNull(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
-function parseJson(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : null;
-}
-
-function toRecord(row: Row): TaskRecord {
-  return {
-    task_id: row.task_id as string,
-    task_type: row.task_type as string,
-    status: row.status as TaskStatus,
-    task_data: parseJson(row.task_data) as Record<string, unknown>,
-    priority: row.priority as number,
-    timeout_ms: row.timeout_ms as number,
-    progress: row.progress as number,
-    progress_info: parseJson(row.progress_info) as Record<string, unknown> | null,
-    result: parseJson(row.result),
-    error: parseJson(row.error) as TaskRecord['error'],
-    attempts: row.attempts as number,
-    worker_server: (row.worker_server as string | null) ?? null,
-    worker: (row.worker as number | null) ?? null,
-    node: (row.node as string | null) ?? null,
-    created_at: row.created_at as string,
-    started_at: (row.started_at as string | null) ?? null,
-    finished_at: (row.finished_at as string | null) ?? null,
-  };
 }
