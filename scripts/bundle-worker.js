@@ -9,9 +9,12 @@ const { lazyNodeCrypto } = require('./lazy-node-crypto');
 const { rxjsSubset } = require('./rxjs-subset');
 
 const dist = join(__dirname, '..', 'dist', 'worker-app');
+// Compiled by the build's `tsc` step, which runs first.
+const { CONTROL_BUNDLE, WORKER_BUNDLE } = require(join(dist, 'bundle-files.js'));
+const outName = (file) => file.replace(/\.js$/, '');
 
 build({
-  entryPoints: { 'worker.bundle': join(dist, 'main.js'), 'control.bundle': join(dist, 'control-thread.js') },
+  entryPoints: { [outName(WORKER_BUNDLE)]: join(dist, 'main.js'), [outName(CONTROL_BUNDLE)]: join(dist, 'control-thread.js') },
   outdir: dist,
   bundle: true,
   platform: 'node',

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { isMainThread, workerData } from 'node:worker_threads';
 import type { ControlThreadData } from './control-thread-protocol';
 
@@ -13,12 +12,12 @@ import type { ControlThreadData } from './control-thread-protocol';
  * than compiling fast: it is required as it is.
  */
 if (isMainThread) {
+  // WORKER_BUNDLE (bundle-files.ts), written out: every file this one loads is on every cold boot's path.
   require('./worker.bundle.js');
 } else {
   const { requireWithCodeCache, takeSourceAndCache, readSourceAndCache } = require('./code-cache') as typeof import('./code-cache');
-  const file = join(__dirname, 'control.bundle.js');
-  const { handover } = workerData as ControlThreadData;
-  const bundle = requireWithCodeCache(file, { source: () => (handover && takeSourceAndCache(handover)) || readSourceAndCache(file) });
+  const { file, handover } = (workerData as ControlThreadData).bundled!;
+  const bundle = requireWithCodeCache(file, { source: () => takeSourceAndCache(handover) || readSourceAndCache(file) });
   if (bundle.cache !== 'accepted') {
     const { warm } = bundle.exports as { warm: Promise<void> };
     // Before `listening`, so before the worker takes a task (which changes V8's flags, see main.ts).

@@ -13,8 +13,8 @@ export interface ControlThreadData {
   board: SharedArrayBuffer;
   /** RunFlags: pause and abort requests, and whether the handler is parked. */
   flags: SharedArrayBuffer;
-  /** Where the main thread hands over the bundle and code cache it read (code-cache.ts); absent when not bundled. */
-  handover?: MessagePort;
+  /** The control thread's bundle, and where the main thread hands over it and its code cache once read (code-cache.ts); absent when not bundled. */
+  bundled?: { file: string; handover: MessagePort };
 }
 
 /** Main thread -> control thread. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { CONTROL_BUNDLE } from './bundle-files';
 import type { ControlThreadData } from './control-thread-protocol';
 import { RunBoard } from './run-board';
 import { RunFlags } from './run-flags';
@@ -13,9 +14,9 @@ import { RunFlags } from './run-flags';
  * of before.
  */
 
-/** `npm run build` bundles the control thread too, and `boot.js` runs whichever bundle its thread needs. */
-const CONTROL_BUNDLE = join(__dirname, 'control.bundle.js');
-const bundled = existsSync(CONTROL_BUNDLE);
+/** `boot.js` runs whichever bundle its thread needs. */
+const controlBundle = join(__dirname, CONTROL_BUNDLE);
+const bundled = existsSync(controlBundle);
 const CONTROL_ENTRY = bundled ? join(__dirname, 'boot.js') : join(__dirname, 'control-thread.js');
 
 /**
@@ -28,7 +29,7 @@ const CONTROL_YOUNG_GENERATION_MB = 2;
 export const board = new RunBoard();
 export const flags = new RunFlags();
 const handover = bundled ? new MessageChannel() : null;
-const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer, ...(handover && { handover: handover.port2 }) };
+const controlData: ControlThreadData = { board: board.buffer, flags: flags.buffer, ...(handover && { bundled: { file: controlBundle, handover: handover.port2 } }) };
 export const controlThread = new Worker(CONTROL_ENTRY, {
   workerData: controlData,
   transferList: handover ? [handover.port2] : [],
@@ -36,4 +37,4 @@ export const controlThread = new Worker(CONTROL_ENTRY, {
 });
 // Required only now, so that nothing it loads delays the thread's start; done at once, while the thread starts
 // (tens of milliseconds; this takes a few), so the thread finds it ready.
-if (handover) (require('./code-cache') as typeof import('./code-cache')).passSourceAndCache(handover.port1, CONTROL_BUNDLE);
+if (handover) (require('./code-cache') as typeof import('./code-cache')).passSourceAndCache(handover.port1, controlBundle);

@@ -1,14 +1,12 @@
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORKER_BUNDLE } from '../worker-app/bundle-files';
 import { parseWorkerMessage, type SupervisorMessage, type WorkerMessage } from './worker-protocol';
 
 const WORKER_APP = join(__dirname, '..', 'worker-app');
-/**
- * `npm run build` bundles the worker, and `boot.js` runs the bundle with a V8
- * code cache; a plain `tsc` build still works, only slower to boot.
- */
-export const WORKER_ENTRY = existsSync(join(WORKER_APP, 'worker.bundle.js')) ? join(WORKER_APP, 'boot.js') : join(WORKER_APP, 'main.js');
+/** `boot.js` runs the bundles, the control thread's with a V8 code cache. */
+export const WORKER_ENTRY = existsSync(join(WORKER_APP, WORKER_BUNDLE)) ? join(WORKER_APP, 'boot.js') : join(WORKER_APP, 'main.js');
 
 /**
  * None of the service's own (a worker does not inherit `--inspect`, say). Not

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { CONTROL_BUNDLE } from '../../src/worker-app/bundle-files';
 import { RunBoard } from '../../src/worker-app/run-board';
 import { RunFlags } from '../../src/worker-app/run-flags';
 import { WORKER_TASK_HEADER, WORKER_TOKEN_HEADER } from '../../src/workers/worker-protocol';
@@ -10,7 +11,7 @@ import { BOOT_ENTRY, bootWorker, stopWorker, WORKER_APP, type BootedWorker } fro
 import { waitUntil } from './service';
 
 /** The control thread's: the main thread's bundle is small and runs without one (boot.ts). */
-const CACHE = join(WORKER_APP, 'control.bundle.js.v8-cache');
+const CACHE = join(WORKER_APP, `${CONTROL_BUNDLE}.v8-cache`);
 
 /** The control app answers, token checked: a worker without a task says 409 about any. */
 async function expectControlAppUp({ port, token }: Pick<BootedWorker, 'port' | 'token'>): Promise<void> {
@@ -73,7 +74,8 @@ describe('the control thread and its bundle', () => {
   it('reads the bundle itself when its main thread handed nothing over, and boots', async () => {
     const handover = new MessageChannel();
     handover.port1.close();
-    const data = { board: new RunBoard().buffer, flags: new RunFlags().buffer, handover: handover.port2 };
+    const bundled = { file: join(WORKER_APP, CONTROL_BUNDLE), handover: handover.port2 };
+    const data = { board: new RunBoard().buffer, flags: new RunFlags().buffer, bundled };
     const thread = new Worker(BOOT_ENTRY, { workerData: data, transferList: [handover.port2] });
     const messages: any[] = [];
     thread.on('message', (m) => messages.push(m));
@@ -138,7 +140,7 @@ describe('worker boot with the code cache', () => {
 describe('the control thread and node:crypto', () => {
   const PROBE = `
     const { parentPort } = require('node:worker_threads');
-    const bundle = require(${JSON.stringify(join(WORKER_APP, 'control.bundle.js'))});
+    const bundle = require(${JSON.stringify(join(WORKER_APP, CONTROL_BUNDLE))});
     const loaded = () => process.moduleLoadList.includes('NativeModule crypto');
     bundle.warm.then(() => parentPort.postMessage({ type: 'probe', crypto: loaded() }));
     parentPort.on('message', (m) => m?.type === 'probe' && parentPort.postMessage({ type: 'probe', crypto: loaded() }));`;
