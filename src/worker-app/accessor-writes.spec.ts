@@ -63,15 +63,27 @@ describe('AccessorWrites', () => {
     expect(writes.undo()).toBeNull();
   });
 
-  it('leaves accessors without a setter, and non-configurable ones, as they are', () => {
+  it('reads a non-configurable accessor, which it cannot wrap, and sets it back when it changed', () => {
+    const target: any = {};
+    let exitCode: unknown;
+    let sets = 0;
+    const set = (value: unknown) => ((exitCode = value), sets++);
+    Object.defineProperty(target, 'exitCode', { get: () => exitCode, set, configurable: false });
+    const writes = new AccessorWrites(target);
+    expect(Object.getOwnPropertyDescriptor(target, 'exitCode')!.set).toBe(set);
+    expect(writes.undo()).toBeNull();
+    expect(sets).toBe(0);
+    target.exitCode = 3;
+    expect(writes.undo()).toBeNull();
+    expect(target.exitCode).toBeUndefined();
+  });
+
+  it('leaves accessors without a setter as they are', () => {
     const target: any = {};
     const get = () => 1;
-    const set = () => {};
     Object.defineProperty(target, 'readOnly', { get, configurable: true });
-    Object.defineProperty(target, 'fixed', { get, set, configurable: false });
     new AccessorWrites(target);
-    expect(Object.getOwnPropertyDescriptor(target, 'readOnly')!.set).toBeUndefined();
-    expect(Object.getOwnPropertyDescriptor(target, 'fixed')!.set).toBe(set);
+    expect(Object.getOwnPropertyDescriptor(target, 'readOnly')).toMatchObject({ get, set: undefined });
   });
 
   it('keeps the setter\'s name and its attributes', () => {

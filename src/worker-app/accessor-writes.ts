@@ -10,31 +10,45 @@ interface Written {
   before?: { value: unknown };
 }
 
+interface Fixed {
+  get: Getter;
+  set: Setter;
+  value: unknown;
+}
+
 /**
  * Assignments through an object's own setters, and a way to undo them.
  *
- * Node's `process` and `Buffer` globals are accessors whose setter keeps the
- * assigned value in a closure: after `Buffer = 5` the property's descriptor
- * is the same, so no snapshot of descriptors or values sees the change, and
- * the next task would get 5. Each setter is wrapped, before any task runs,
- * so that the first assignment in a task keeps the value it replaces, read
- * through the getter; `undo` hands it back to the original setter. The other
- * setters (Node's lazy globals) turn their property into a value instead,
- * which the snapshot puts back; handing them their old value first does no
- * harm, since the snapshot puts their accessor back after it.
+ * Some of Node's accessors keep the assigned value in a closure: `process`
+ * and `Buffer` on the global object, `process.exitCode`, `Module.wrap`.
+ * After `Buffer = 5` the property's descriptor is the same, so no snapshot of
+ * descriptors or values sees the change, and the next task would get 5.
+ *
+ * A configurable setter is wrapped, before any task runs, so that the first
+ * assignment in a task keeps the value it replaces, read through the getter;
+ * `undo` hands it back to the original setter. Most such setters (Node's lazy
+ * globals) turn their property into a value instead, which the snapshot puts
+ * back; handing them their old value first does no harm, since the snapshot
+ * puts their accessor back after it. A non-configurable accessor cannot be
+ * wrapped: its value is read when this is made, and again at each `undo`.
  */
 export class AccessorWrites {
   private readonly written = new Map<PropertyKey, Written>();
+  private readonly fixed: Fixed[] = [];
 
   constructor(private readonly target: object) {
     for (const key of ownKeys(target)) {
       const descriptor = getOwnPropertyDescriptor(target, key)!;
-      if (descriptor.set && descriptor.configurable) this.wrap(key, descriptor);
+      if (!descriptor.set) continue;
+      if (descriptor.configurable) this.wrap(key, descriptor);
+      else if (descriptor.get) this.fixed.push({ get: descriptor.get, set: descriptor.set, value: descriptor.get.call(target) });
     }
   }
 
   /** Gives every setter called since the last call the value it replaced; names one whose value could not be read, else null. */
   undo(): string | null {
+    for (const { get, set, value } of this.fixed) if (get.call(this.target) !== value) set.call(this.target, value);
+    if (this.written.size === 0) return null;
     let unknown: PropertyKey | null = null;
     for (const [key, { set, before }] of this.written) {
       if (before) set.call(this.target, before.value);

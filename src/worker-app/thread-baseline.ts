@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
+import Module = require('node:module');
 import { AccessorWrites } from './accessor-writes';
 import { DefineWatch } from './define-watch';
 import { ObjectSnapshot } from './object-snapshot';
-import { ProcessSettings } from './process-settings';
+import { WorkingDirectory } from './working-directory';
 
 /**
  * What the thread that runs handlers (a worker's main thread) looks like
@@ -33,15 +34,21 @@ const INTRINSICS: object[] = [
   Date, Date.prototype, RegExp.prototype, Error, Error.prototype, JSON, Math, Reflect,
   Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
   EventEmitter.prototype,
-  // Node's own, whose methods libraries patch (`process.emitWarning` to silence warnings, say).
+  // Node's own, which libraries patch as they load: `process.emitWarning` to silence warnings, the module
+  // loader's `_resolveFilename` (module-alias, tsconfig-paths), `_extensions` (ts-node, @babel/register),
+  // `Module.prototype.require` (APM agents). Each task loads its modules afresh: left in place, every task
+  // would wrap the last one's wrapper again.
   process,
+  Module,
+  Module.prototype,
+  (Module as unknown as { _extensions: object })._extensions,
 ];
 
 export class ThreadBaseline {
   /** Installed before the snapshots below are taken, so they show its definers. */
   private readonly defines = installDefineWatch();
-  /** Wrapped before the globals' snapshot is taken, so that it holds the wrappers. */
-  private readonly globalWrites = new AccessorWrites(globalThis);
+  /** Wrapped before the snapshots are taken, so that they hold the wrappers. */
+  private readonly accessorWrites = [globalThis, process, Module].map((target) => new AccessorWrites(target));
   private readonly modules = new Set(Object.keys(require.cache));
   /** Node lists every module a module loads in its `children`, and never takes one out. */
   private readonly childCounts = new Map(Object.values(require.cache).map((module) => [module!, module!.children.length]));
@@ -50,7 +57,7 @@ export class ThreadBaseline {
   private readonly envGuard = this.guardEnv();
   private envWritten = false;
   private readonly intrinsics = INTRINSICS.map((target) => new ObjectSnapshot(target));
-  private readonly settings = new ProcessSettings();
+  private readonly workingDirectory = new WorkingDirectory();
   private readonly resources = openResources().length;
   private readonly processEvents = listenerCounts();
   /** The last task defined a property on a watched object, and `check` has put them all back already. */
@@ -60,10 +67,10 @@ export class ThreadBaseline {
   check(): string | null {
     this.putBackEarly = this.defines.take();
     // First: the checks below, and the worker's code after them, use the `process` global, which a task may have assigned.
-    const unknownWrite = this.globalWrites.undo();
+    const unknownWrites = this.accessorWrites.map((writes) => writes.undo()).filter((key) => key !== null);
     return (
-      (unknownWrite === null ? null : `the task assigned the global ${unknownWrite}, whose value before could not be read`) ??
-      this.settings.putBack() ??
+      (unknownWrites.length ? `the task assigned ${unknownWrites.join(', ')}, whose value before could not be read` : null) ??
+      this.workingDirectory.putBack() ??
       this.keptShapes() ??
       // A definition may have made a property that will not go back: found out now, while the outcome can still say so.
       (this.putBackEarly ? this.putBackObjects((snapshot) => snapshot.deepChanged()) : null) ??
