@@ -99,13 +99,13 @@ describe('warm pool', () => {
       await sleep(30);
       return result;
     };
-    const nothing = { global: null, process_global: null, buffer_global: null, env: null, builtin: null, typed_array: null, ticks: null, listeners: expect.any(Number), gc: 'undefined' };
+    const nothing = { global: null, process_global: null, buffer_global: null, module_loader: null, env: null, builtin: null, typed_array: null, ticks: null, listeners: expect.any(Number), gc: 'undefined' };
     const first = await inOneChild('global');
     // Handlers run in the process's main thread, at WORKER_NICE.
     expect({ thread: first.thread, tid: first.tid }).toEqual({ thread: 0, tid: first.pid });
     expect(niceOf(first.pid)).toBe(7);
-    // Globals (those Node keeps behind its own accessors too), environment variables, timers (unref'd ones too) and patched built-ins are put back: the same process serves on.
-    for (const leave of ['process_global', 'buffer_global', 'env', 'env_object', 'timer', 'unref_timer', 'builtin', 'typed_array', 'listener']) {
+    // Globals (those Node keeps behind its own accessors too), the module loader, environment variables, timers (unref'd ones too) and patched built-ins are put back: the same process serves on.
+    for (const leave of ['process_global', 'buffer_global', 'module_loader', 'env', 'env_object', 'timer', 'unref_timer', 'builtin', 'typed_array', 'listener']) {
       expect({ leave, ...(await inOneChild(leave)) }).toEqual({ leave, found: nothing, pid: first.pid, thread: 0, tid: first.pid, heap_used: expect.any(Number) });
     }
     // A listener on process (the last task left one) and an open server cannot be undone: each time another process takes the next task.
