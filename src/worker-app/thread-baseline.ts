@@ -32,12 +32,14 @@ const INTRINSICS: object[] = [
   Number, Number.prototype, Boolean.prototype, Symbol, Symbol.prototype, BigInt.prototype,
   Promise, Promise.prototype, Map.prototype, Set.prototype, WeakMap.prototype, WeakSet.prototype,
   Date, Date.prototype, RegExp.prototype, Error, Error.prototype, JSON, Math, Reflect,
-  Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
-  EventEmitter.prototype,
-  // Node's own, which libraries patch as they load: `process.emitWarning` to silence warnings, the module
+  Buffer, Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
+  EventEmitter, EventEmitter.prototype,
+  // Node's own, which libraries patch as they load: `console.log` (loggers), `EventEmitter.defaultMaxListeners`,
+  // `process.emitWarning` to silence warnings, the module
   // loader's `_resolveFilename` (module-alias, tsconfig-paths), `_extensions` (ts-node, @babel/register),
   // `Module.prototype.require` (APM agents). Each task loads its modules afresh: left in place, every task
   // would wrap the last one's wrapper again.
+  console,
   process,
   Module,
   Module.prototype,
@@ -48,7 +50,7 @@ export class ThreadBaseline {
   /** Installed before the snapshots below are taken, so they show its definers. */
   private readonly defines = installDefineWatch();
   /** Wrapped before the snapshots are taken, so that they hold the wrappers. */
-  private readonly accessorWrites = [globalThis, process, Module].map((target) => new AccessorWrites(target));
+  private readonly accessorWrites = [globalThis, process, Module, EventEmitter, console].map((target) => new AccessorWrites(target));
   private readonly modules = new Set(Object.keys(require.cache));
   /** Node lists every module a module loads in its `children`, and never takes one out. */
   private readonly childCounts = new Map(Object.values(require.cache).map((module) => [module!, module!.children.length]));

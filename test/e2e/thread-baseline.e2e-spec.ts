@@ -46,7 +46,7 @@ const target = new Function('EventEmitter', 'return ' + changed)(EventEmitter);
 const snapshot = new ObjectSnapshot(target);
 const before = {
   prototype: Object.getPrototypeOf(globalThis), setTimeout: globalThis.setTimeout, process: globalThis.process, Buffer: globalThis.Buffer,
-  cwd: process.cwd(), emitWarning: process.emitWarning, wrap: require('node:module').wrap,
+  cwd: process.cwd(), emitWarning: process.emitWarning, wrap: require('node:module').wrap, maxListeners: EventEmitter.defaultMaxListeners,
 };
 new Function('EventEmitter', change)(EventEmitter);
 const spent = baseline.check() ?? baseline.restore();
@@ -55,7 +55,7 @@ const back = !snapshot.deepChanged();
 const kept = Object.getPrototypeOf(globalThis) === before.prototype && globalThis.setTimeout === before.setTimeout &&
   globalThis.process === before.process && globalThis.Buffer === before.Buffer && new TextEncoder().encode('a')[0] === 97 &&
   process.cwd() === before.cwd && process.exitCode === undefined && process.emitWarning === before.emitWarning &&
-  require('node:module').wrap === before.wrap && process._exiting === false;
+  require('node:module').wrap === before.wrap && process._exiting === false && EventEmitter.defaultMaxListeners === before.maxListeners;
 console.log(JSON.stringify({ spent, back, leftover: Object.getOwnPropertyDescriptor(globalThis, 'leftover') ?? null, kept }));
 `;
 
@@ -87,6 +87,8 @@ describe('the thread that runs handlers, between tasks', () => {
     ['process.leftover = 1', 'process'],
     ['const M = require("node:module"); const resolve = M._resolveFilename; M._resolveFilename = (...a) => resolve(...a)', 'require("node:module")'],
     ['require("node:module")._extensions[".ts"] = () => {}', 'require("node:module")._extensions'],
+    ['console.log = () => {}', 'console'],
+    ['Buffer.poolSize = 1', 'Buffer'],
     ['const M = require("node:module"); const own = M.prototype.require; M.prototype.require = function (id) { return own.call(this, id); }', 'require("node:module").prototype'],
   ])('puts the built-in back after `%s` and serves on', (change, changed) => {
     expect(afterOneChange(change, changed)).toMatchObject({ spent: null, back: true });
@@ -117,6 +119,7 @@ describe('the thread that runs handlers, between tasks', () => {
     // Node's module loader keeps its wrapper in a closure too, behind an accessor that cannot be redefined.
     'require("node:module").wrap = (script) => script',
     'process._exiting = true',
+    'EventEmitter.defaultMaxListeners = 100',
     'Object.setPrototypeOf(globalThis, Object.create(Object.getPrototypeOf(globalThis)))',
   ])(
     'puts the globals back after `%s` and serves on',
