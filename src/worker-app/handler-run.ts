@@ -25,9 +25,9 @@ export type HandlerOutcome =
 
 /** Progress leaves the handler at most this often; the last value is never lost. */
 const PROGRESS_EVERY_MS = 50;
+const SLEEP_SLICE_MS = 50;
 /** Taken as this loads: a handler may assign the `Buffer` global (undone after its task). */
 const { byteLength } = Buffer;
-const SLEEP_SLICE_MS = 50;
 
 /** One task's handler: its context, its checkpoints, and its outcome. */
 export class HandlerRun {

@@ -35,10 +35,9 @@ const INTRINSICS: object[] = [
   Buffer, Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
   EventEmitter, EventEmitter.prototype,
   // Node's own, which libraries patch as they load: `console.log` (loggers), `EventEmitter.defaultMaxListeners`,
-  // `process.emitWarning` to silence warnings, the module
-  // loader's `_resolveFilename` (module-alias, tsconfig-paths), `_extensions` (ts-node, @babel/register),
-  // `Module.prototype.require` (APM agents). Each task loads its modules afresh: left in place, every task
-  // would wrap the last one's wrapper again.
+  // `process.emitWarning` (to silence warnings), the module loader's `_resolveFilename` (module-alias,
+  // tsconfig-paths), `_extensions` (ts-node, @babel/register), `Module.prototype.require` (APM agents). Each
+  // task loads its modules afresh: left in place, every task would wrap the last one's wrapper again.
   console,
   process,
   Module,
