@@ -51,6 +51,16 @@ describe('ObjectSnapshot', () => {
     if (back) expect([snapshot.quickChanged(), snapshot.deepChanged()]).toEqual([false, false]);
   });
 
+  it('told that no accessor changed by itself, still sees one deleted, and leaves a replaced getter to the descriptors', () => {
+    const target = builtinLike();
+    const snapshot = new ObjectSnapshot(target);
+    Object.defineProperty(target, 'getter', { get: () => 2 });
+    expect(snapshot.quickChanged(false)).toBe(false);
+    expect(snapshot.quickChanged(true)).toBe(true);
+    delete (target as any).getter;
+    expect(snapshot.quickChanged(false)).toBe(true);
+  });
+
   it('sees a NaN left as NaN as unchanged, and an own property deleted where the prototype has a getter that throws as changed', () => {
     const proto = Object.defineProperty({}, 'guarded', { get: () => { throw new TypeError('not for this object'); }, configurable: true });
     const target = Object.create(proto);

@@ -25,8 +25,9 @@ export class ObjectSnapshot {
   private readonly dataValues: unknown[] = [];
   private readonly dataChanged: (target: object) => boolean;
   /**
-   * Compared by descriptor, never called. Node's lazy globals turn themselves
-   * into values through their own setters, which no DefineWatch sees.
+   * Never called; checked to be there with every quick check, and compared
+   * by descriptor when asked. Node's lazy globals turn themselves into values
+   * through their own getters and setters, which no DefineWatch sees.
    */
   private readonly accessorKeys: PropertyKey[] = [];
 
@@ -41,13 +42,18 @@ export class ObjectSnapshot {
         this.accessorKeys.push(key);
       }
     }
-    this.dataChanged = compileDataCheck(this.dataKeys, this.dataValues);
+    this.dataChanged = compileDataCheck(this.dataKeys, this.dataValues, this.accessorKeys);
     this.prototype = getPrototypeOf(target);
     this.enumerableCount = enumerableKeys(target).length;
     this.symbolCount = getOwnPropertySymbols(target).length;
   }
 
-  quickChanged(): boolean {
+  /**
+   * `accessorsMayHaveChanged`: false when nothing but a definition can have
+   * changed an accessor (an AccessorWatch says when Node's did); then each is
+   * only checked to be there still, which costs no allocation.
+   */
+  quickChanged(accessorsMayHaveChanged = true): boolean {
     const target = this.target as Record<PropertyKey, unknown>;
     if (!isExtensible(target) || getPrototypeOf(target) !== this.prototype) return true;
     if (enumerableKeys(target).length !== this.enumerableCount || getOwnPropertySymbols(target).length !== this.symbolCount) return true;
@@ -57,6 +63,7 @@ export class ObjectSnapshot {
       // A deleted property that a built-in getter up the chain refuses to read for this object.
       return true;
     }
+    if (!accessorsMayHaveChanged) return false;
     for (const key of this.accessorKeys) {
       const now = getOwnPropertyDescriptor(target, key);
       const before = this.descriptors.get(key)!;
@@ -104,15 +111,16 @@ const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * Whether any of the object's data properties no longer holds its value
- * (`Object.is`); a deleted one reads as what the prototype chain has: a
- * different value, or undefined, which `hasOwn` tells apart. Generated once
+ * (`Object.is`), or any of its accessors is gone; a deleted data property
+ * reads as what the prototype chain has: a different value, or undefined,
+ * which `hasOwn` tells apart. Generated once
  * per object as one expression: read as `t.name`, each property is a load V8
  * caches for the object's shape, where a loop's `target[key]` over hundreds
  * of keys took V8's generic path every time (14 of the 27 µs a task spent
  * here, against 4). The names come from the built-ins themselves, not from
  * tasks, and any that is not a plain name is read through `keys`.
  */
-function compileDataCheck(keys: readonly PropertyKey[], values: readonly unknown[]): (target: object) => boolean {
+function compileDataCheck(keys: readonly PropertyKey[], values: readonly unknown[], accessorKeys: readonly PropertyKey[]): (target: object) => boolean {
   const reads = keys.map((key, i) => {
     const read = typeof key === 'string' && PLAIN_NAME.test(key) ? `t.${key}` : `t[k[${i}]]`;
     const value = values[i];
@@ -120,8 +128,10 @@ function compileDataCheck(keys: readonly PropertyKey[], values: readonly unknown
     // Object.is and !== differ only on NaN and on 0 against -0.
     return value !== value || value === 0 ? `!is(${read}, v[${i}])` : `${read} !== v[${i}]`;
   });
-  const make = new FunctionFromSource('is', 'hasOwn', 'k', 'v', `return (t) => ${reads.join(' || ') || 'false'};`);
-  return make(is, hasOwn, keys, values);
+  const present = accessorKeys.map((_, i) => `!hasOwn(t, a[${i}])`);
+  const checks = [...reads, ...present];
+  const make = new FunctionFromSource('is', 'hasOwn', 'k', 'v', 'a', `return (t) => ${checks.join(' || ') || 'false'};`);
+  return make(is, hasOwn, keys, values, accessorKeys);
 }
 
 function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import Module = require('node:module');
-import { AccessorWrites } from './accessor-writes';
+import { AccessorWatch } from './accessor-watch';
 import { DefineWatch } from './define-watch';
 import { ObjectSnapshot } from './object-snapshot';
 import { WorkingDirectory } from './working-directory';
@@ -35,11 +35,11 @@ const INTRINSICS: object[] = [
   Buffer, Buffer.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), ArrayBuffer.prototype,
   EventEmitter, EventEmitter.prototype,
   // Node's own, which libraries patch as they load: `console.log` (loggers), `EventEmitter.defaultMaxListeners`,
-  // `process.emitWarning` (to silence warnings), the module loader's `_resolveFilename` (module-alias,
-  // tsconfig-paths), `_extensions` (ts-node, @babel/register), `Module.prototype.require` (APM agents). Each
-  // task loads its modules afresh: left in place, every task would wrap the last one's wrapper again.
+  // the module loader's `_resolveFilename` (module-alias, tsconfig-paths), `_extensions` (ts-node,
+  // @babel/register), `Module.prototype.require` (APM agents). Each task loads its modules afresh: left in
+  // place, every task would wrap the last one's wrapper again. Not `process`: V8 keeps its 80 properties in
+  // a dictionary, and reading them all after each task cost a worker more than every other check together.
   console,
-  process,
   Module,
   Module.prototype,
   (Module as unknown as { _extensions: object })._extensions,
@@ -48,8 +48,18 @@ const INTRINSICS: object[] = [
 export class ThreadBaseline {
   /** Installed before the snapshots below are taken, so they show its definers. */
   private readonly defines = installDefineWatch();
-  /** Wrapped before the snapshots are taken, so that they hold the wrappers. */
-  private readonly accessorWrites = [globalThis, process, Module, EventEmitter, console].map((target) => new AccessorWrites(target));
+  /**
+   * Node's accessors, wrapped before the snapshots are taken, so that they hold the wrappers. Not the module
+   * loader's two configurable ones (`_stat`, `_readPackage`, internal hooks): redefining an accessor turns
+   * `Module` into a slow dictionary of properties, and every `require` of every task reads it.
+   */
+  private readonly accessors = new Map<object, AccessorWatch>([
+    [globalThis, new AccessorWatch(globalThis)],
+    [process, new AccessorWatch(process)],
+    [Module, new AccessorWatch(Module, false)],
+    [EventEmitter, new AccessorWatch(EventEmitter)],
+    [console, new AccessorWatch(console)],
+  ]);
   private readonly modules = new Set(Object.keys(require.cache));
   /** Node lists every module a module loads in its `children`, and never takes one out. */
   private readonly childCounts = new Map(Object.values(require.cache).map((module) => [module!, module!.children.length]));
@@ -68,7 +78,7 @@ export class ThreadBaseline {
   check(): string | null {
     this.putBackEarly = this.defines.take();
     // First: the checks below, and the worker's code after them, use the `process` global, which a task may have assigned.
-    const unknownWrites = this.accessorWrites.map((writes) => writes.undo()).filter((key) => key !== null);
+    const unknownWrites = [...this.accessors.values()].map((watch) => watch.undo()).filter((key) => key !== null);
     return (
       (unknownWrites.length ? `the task assigned ${unknownWrites.join(', ')}, whose value before could not be read` : null) ??
       this.workingDirectory.putBack() ??
@@ -84,7 +94,9 @@ export class ThreadBaseline {
   restore(): string | null {
     this.forgetModules();
     this.restoreEnv();
-    return this.putBackEarly ? null : this.putBackObjects((snapshot) => snapshot.quickChanged());
+    // Only Node's accessors change by themselves, and their watch says when; the built-ins' change only through a
+    // definition. (After a definition, `check` compared every descriptor: a flag left set costs one more compare.)
+    return this.putBackEarly ? null : this.putBackObjects((snapshot) => snapshot.quickChanged(this.accessors.get(snapshot.target)?.takeTouched() ?? false));
   }
 
   private forgetModules(): void {

@@ -1,4 +1,4 @@
-import { AccessorWrites } from './accessor-writes';
+import { AccessorWatch } from './accessor-watch';
 
 /** As Node's `process` global: the setter keeps the value in a closure, and the descriptor never changes. */
 function closureAccessor(target: object, key: string, initial: unknown): void {
@@ -20,11 +20,11 @@ function lazyAccessor(target: object, key: string, loaded: unknown): void {
   });
 }
 
-describe('AccessorWrites', () => {
+describe('AccessorWatch', () => {
   it('hands a setter that keeps its value in a closure the value the task replaced', () => {
     const target: any = {};
     closureAccessor(target, 'process', 'the real process');
-    const writes = new AccessorWrites(target);
+    const writes = new AccessorWatch(target);
     const descriptor = Object.getOwnPropertyDescriptor(target, 'process');
     target.process = 'a fake';
     target.process = 'another fake';
@@ -37,7 +37,7 @@ describe('AccessorWrites', () => {
   it('forgets the writes it undid: the next task\'s first assignment keeps the value then', () => {
     const target: any = {};
     closureAccessor(target, 'Buffer', 1);
-    const writes = new AccessorWrites(target);
+    const writes = new AccessorWatch(target);
     target.Buffer = 2;
     writes.undo();
     target.Buffer = 3;
@@ -48,7 +48,7 @@ describe('AccessorWrites', () => {
   it('gives a lazy accessor its loaded value back; the snapshot puts its accessor back after', () => {
     const target: any = {};
     lazyAccessor(target, 'TextEncoder', 'the real TextEncoder');
-    const writes = new AccessorWrites(target);
+    const writes = new AccessorWatch(target);
     target.TextEncoder = 'a fake';
     expect(writes.undo()).toBeNull();
     expect(Object.getOwnPropertyDescriptor(target, 'TextEncoder')).toMatchObject({ value: 'the real TextEncoder' });
@@ -57,7 +57,7 @@ describe('AccessorWrites', () => {
   it('names a property whose value before the assignment could not be read', () => {
     const target: any = {};
     Object.defineProperty(target, 'odd', { get: () => { throw new Error('no'); }, set: () => {}, configurable: true });
-    const writes = new AccessorWrites(target);
+    const writes = new AccessorWatch(target);
     target.odd = 1;
     expect(writes.undo()).toBe('odd');
     expect(writes.undo()).toBeNull();
@@ -69,7 +69,7 @@ describe('AccessorWrites', () => {
     let sets = 0;
     const set = (value: unknown) => ((exitCode = value), sets++);
     Object.defineProperty(target, 'exitCode', { get: () => exitCode, set, configurable: false });
-    const writes = new AccessorWrites(target);
+    const writes = new AccessorWatch(target);
     expect(Object.getOwnPropertyDescriptor(target, 'exitCode')!.set).toBe(set);
     expect(writes.undo()).toBeNull();
     expect(sets).toBe(0);
@@ -78,22 +78,55 @@ describe('AccessorWrites', () => {
     expect(target.exitCode).toBeUndefined();
   });
 
-  it('leaves accessors without a setter as they are', () => {
+  it('says when a getter turned its property into a value on its first read, and not after', () => {
     const target: any = {};
-    const get = () => 1;
-    Object.defineProperty(target, 'readOnly', { get, configurable: true });
-    new AccessorWrites(target);
-    expect(Object.getOwnPropertyDescriptor(target, 'readOnly')).toMatchObject({ get, set: undefined });
+    // As Node's lazy getters: they load once, and turn their property into a value only then.
+    let loaded: string | undefined;
+    Object.defineProperty(target, 'fetch', {
+      get() {
+        if (loaded === undefined) Object.defineProperty(target, 'fetch', { value: (loaded = 'the real fetch'), writable: true, configurable: true });
+        return loaded;
+      },
+      configurable: true,
+    });
+    closureAccessor(target, 'process', 'the real process');
+    const watch = new AccessorWatch(target);
+    const wrapped = Object.getOwnPropertyDescriptor(target, 'fetch')!;
+    expect(target.process).toBe('the real process');
+    expect(watch.takeTouched()).toBe(false);
+    expect(target.fetch).toBe('the real fetch');
+    expect(Object.getOwnPropertyDescriptor(target, 'fetch')).toMatchObject({ value: 'the real fetch' });
+    expect(watch.takeTouched()).toBe(true);
+    // The snapshot puts the accessor back; read again, it stays.
+    Object.defineProperty(target, 'fetch', wrapped);
+    expect(target.fetch).toBe('the real fetch');
+    expect(Object.getOwnPropertyDescriptor(target, 'fetch')!.get).toBe(wrapped.get);
+    expect(watch.takeTouched()).toBe(false);
   });
 
-  it('keeps the setter\'s name and its attributes', () => {
+  it('says when a setter was called', () => {
+    const target: any = {};
+    closureAccessor(target, 'Buffer', 1);
+    const watch = new AccessorWatch(target);
+    target.Buffer = 2;
+    expect(watch.takeTouched()).toBe(true);
+    watch.undo();
+    expect(watch.takeTouched()).toBe(false);
+  });
+
+  it('keeps the accessors\' names and attributes', () => {
     const target: any = {};
     closureAccessor(target, 'process', 1);
-    const before = Object.getOwnPropertyDescriptor(target, 'process')!;
-    new AccessorWrites(target);
-    const after = Object.getOwnPropertyDescriptor(target, 'process')!;
-    expect(after.set).not.toBe(before.set);
-    expect(after.set!.name).toBe(before.set!.name);
-    expect({ ...after, set: null }).toEqual({ ...before, set: null });
+    Object.defineProperty(target, 'readOnly', { get: function get() { return 1; }, configurable: true, enumerable: true });
+    const before = Object.getOwnPropertyDescriptors(target);
+    new AccessorWatch(target);
+    const after = Object.getOwnPropertyDescriptors(target);
+    for (const key of ['process', 'readOnly']) {
+      expect(after[key].get).not.toBe(before[key].get);
+      expect(after[key].get!.name).toBe(before[key].get!.name);
+      expect(after[key].set?.name).toBe(before[key].set?.name);
+      expect({ ...after[key], get: null, set: null }).toEqual({ ...before[key], get: null, set: null });
+    }
+    expect(after.readOnly.set).toBeUndefined();
   });
 });
