@@ -104,6 +104,19 @@ describe('AccessorWatch', () => {
     expect(watch.takeTouched()).toBe(false);
   });
 
+  it('with wrapping off, leaves every configurable accessor as it is and still reads the fixed ones', () => {
+    const target: any = {};
+    closureAccessor(target, '_stat', 'a hook');
+    let wrap = 'the wrapper';
+    Object.defineProperty(target, 'wrap', { get: () => wrap, set: (value) => (wrap = value), configurable: false });
+    const before = Object.getOwnPropertyDescriptor(target, '_stat');
+    const watch = new AccessorWatch(target, false);
+    expect(Object.getOwnPropertyDescriptor(target, '_stat')).toEqual(before);
+    target.wrap = 'another';
+    watch.undo();
+    expect(target.wrap).toBe('the wrapper');
+  });
+
   it('says when a setter was called', () => {
     const target: any = {};
     closureAccessor(target, 'Buffer', 1);
