@@ -75,8 +75,7 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async transition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}, attempt?: number): Promise<TaskRecord | null> {
-    const hash = await this.move(taskId, from, to, patch, 0, attempt, false);
-    return hash ? toRecord(hash as string[]) : null;
+    return recordOrNull(await this.move(taskId, from, to, patch, 0, attempt, false));
   }
 
   async tryTransition(taskId: string, from: readonly TaskStatus[], to: TaskStatus, patch: TaskPatch = {}, attempt?: number): Promise<boolean> {
@@ -84,8 +83,7 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async claim(taskId: string, patch: TaskPatch = {}): Promise<TaskRecord | null> {
-    const hash = await this.move(taskId, ['queued'], 'starting', patch, 1, undefined, false);
-    return hash ? toRecord(hash as string[]) : null;
+    return recordOrNull(await this.move(taskId, ['queued'], 'starting', patch, 1, undefined, false));
   }
 
   async setProgress(taskId: string, progress: number, info: Record<string, unknown> | null, attempt?: number): Promise<void> {
@@ -93,8 +91,7 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async claimNext(): Promise<TaskRecord | null> {
-    const hash = await this.call(() => this.redis.ntrClaimNext(this.prefix));
-    return hash ? toRecord(hash as string[]) : null;
+    return recordOrNull(await this.call(() => this.redis.ntrClaimNext(this.prefix)));
   }
 
   async countByStatus(): Promise<Partial<Record<TaskStatus, number>>> {
@@ -201,6 +198,11 @@ function encode(field: string, value: unknown): string {
 
 function toFields(task: NewTask): string[] {
   return Object.entries(task).flatMap(([field, value]) => [field, encode(field, value)]);
+}
+
+/** A script's answer: the task's hash as a flat list, or nil when nothing applied. */
+function recordOrNull(answer: unknown): TaskRecord | null {
+  return answer ? toRecord(answer as string[]) : null;
 }
 
 function toRecord(source: string[] | Record<string, string>): TaskRecord {

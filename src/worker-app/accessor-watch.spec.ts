@@ -104,13 +104,26 @@ describe('AccessorWatch', () => {
     expect(watch.takeTouched()).toBe(false);
   });
 
-  it('with wrapping off, leaves every configurable accessor as it is and still reads the fixed ones', () => {
+  it('wrapping setters only, leaves the getters as they are and still undoes assignments', () => {
+    const target: any = {};
+    closureAccessor(target, '_exiting', false);
+    const before = Object.getOwnPropertyDescriptor(target, '_exiting')!;
+    const watch = new AccessorWatch(target, 'setters');
+    const after = Object.getOwnPropertyDescriptor(target, '_exiting')!;
+    expect(after.get).toBe(before.get);
+    expect(after.set).not.toBe(before.set);
+    target._exiting = true;
+    expect(watch.undo()).toBeNull();
+    expect(target._exiting).toBe(false);
+  });
+
+  it('wrapping nothing, leaves every configurable accessor as it is and still reads the fixed ones', () => {
     const target: any = {};
     closureAccessor(target, '_stat', 'a hook');
     let wrap = 'the wrapper';
     Object.defineProperty(target, 'wrap', { get: () => wrap, set: (value) => (wrap = value), configurable: false });
     const before = Object.getOwnPropertyDescriptor(target, '_stat');
-    const watch = new AccessorWatch(target, false);
+    const watch = new AccessorWatch(target, 'none');
     expect(Object.getOwnPropertyDescriptor(target, '_stat')).toEqual(before);
     target.wrap = 'another';
     watch.undo();

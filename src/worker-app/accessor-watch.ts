@@ -10,6 +10,14 @@ interface Written {
   before?: { value: unknown };
 }
 
+/**
+ * Which of the configurable accessors' functions are wrapped: the getters
+ * only serve to say when a snapshot must compare descriptors, so an object
+ * that has none needs only its setters wrapped, and redefining an accessor
+ * can cost an object its fast properties (`none`).
+ */
+export type Wrapping = 'getters and setters' | 'setters' | 'none';
+
 interface Fixed {
   get: Getter;
   set: Setter;
@@ -43,16 +51,15 @@ export class AccessorWatch {
   private readonly fixed: Fixed[] = [];
   private touched = false;
 
-  /** `wrapping`: false to leave every accessor as it is, and only read the ones that cannot be wrapped. */
   constructor(
     private readonly target: object,
-    wrapping = true,
+    wrapping: Wrapping = 'getters and setters',
   ) {
     for (const key of ownKeys(target)) {
       const descriptor = getOwnPropertyDescriptor(target, key)!;
       if ('value' in descriptor) continue;
       if (descriptor.configurable) {
-        if (wrapping) this.wrap(key, descriptor);
+        if (wrapping !== 'none') this.wrap(key, descriptor, wrapping === 'getters and setters');
       } else if (descriptor.get && descriptor.set) this.fixed.push({ get: descriptor.get, set: descriptor.set, value: descriptor.get.call(target) });
     }
   }
@@ -77,7 +84,7 @@ export class AccessorWatch {
     return unknown === null ? null : String(unknown);
   }
 
-  private wrap(key: PropertyKey, descriptor: PropertyDescriptor): void {
+  private wrap(key: PropertyKey, descriptor: PropertyDescriptor, getters: boolean): void {
     const get = descriptor.get as Getter | undefined;
     const set = descriptor.set as Setter | undefined;
     const { target, written } = this;
@@ -85,7 +92,7 @@ export class AccessorWatch {
     const wrapped: PropertyDescriptor = { ...descriptor };
     let read = false;
     // Methods named as the originals (`get`, `get fetch`...): what a handler may print stays the same.
-    if (get) {
+    if (get && getters) {
       wrapped.get = {
         [get.name](this: unknown) {
           const value = get.call(this);

@@ -49,14 +49,15 @@ export class ThreadBaseline {
   /** Installed before the snapshots below are taken, so they show its definers. */
   private readonly defines = installDefineWatch();
   /**
-   * Node's accessors, wrapped before the snapshots are taken, so that they hold the wrappers. Not the module
-   * loader's two configurable ones (`_stat`, `_readPackage`, internal hooks): redefining an accessor turns
-   * `Module` into a slow dictionary of properties, and every `require` of every task reads it.
+   * Node's accessors, wrapped before the snapshots are taken, so that they hold the wrappers. `process` has
+   * no snapshot, so only its setters. Not the module loader's two configurable ones (`_stat`, `_readPackage`,
+   * internal hooks): redefining an accessor turns `Module` into a slow dictionary of properties, and every
+   * `require` of every task reads it.
    */
   private readonly accessors = new Map<object, AccessorWatch>([
     [globalThis, new AccessorWatch(globalThis)],
-    [process, new AccessorWatch(process)],
-    [Module, new AccessorWatch(Module, false)],
+    [process, new AccessorWatch(process, 'setters')],
+    [Module, new AccessorWatch(Module, 'none')],
     [EventEmitter, new AccessorWatch(EventEmitter)],
     [console, new AccessorWatch(console)],
   ]);

@@ -6,6 +6,7 @@ import { TaskTypeRegistry } from '../task-types/task-type-registry';
 import { FakeChild } from './worker-process.fake';
 import type { WorkerLauncher } from './worker-launcher';
 import { WorkerProcess, type WorkerProcessEvents } from './worker-process';
+import type { WorkerMessage } from './worker-protocol';
 import { WorkerSupervisor } from './worker-supervisor';
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -229,28 +230,19 @@ describe('WorkerSupervisor', () => {
     answer();
   });
 
-  it('records the progress not yet written together with the outcome', async () => {
+  it.each<[string, WorkerMessage, Record<string, unknown>]>([
+    ['a failure', { type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } }, { status: 'failed', progress: 40 }],
+    ['a result', { type: 'completed', result: { ok: true }, peak_rss_bytes: 50e6, spent: null }, { status: 'completed', result: { ok: true }, progress: 100 }],
+  ])('records the progress details not yet written together with %s', async (_outcome, message, recorded) => {
     await supervisor.shutdown();
     supervisor = makeSupervisor({ PROGRESS_WRITE_MS: '60000' });
     const task = await runningTask();
     child.say({ type: 'progress', progress: 10, info: { step: 1 } });
     await flush();
     child.say({ type: 'progress', progress: 40, info: { step: 4 } });
-    child.say({ type: 'failed', error: { code: 'HANDLER_ERROR', message: 'boom' } });
+    child.say(message);
     await flush();
-    expect(await store.get(task.task_id)).toMatchObject({ status: 'failed', progress: 40, progress_info: { step: 4 } });
-  });
-
-  it('records the progress details not yet written together with the result', async () => {
-    await supervisor.shutdown();
-    supervisor = makeSupervisor({ PROGRESS_WRITE_MS: '60000' });
-    const task = await runningTask();
-    child.say({ type: 'progress', progress: 10, info: { step: 1 } });
-    await flush();
-    child.say({ type: 'progress', progress: 90, info: { step: 9 } });
-    child.say({ type: 'completed', result: { ok: true }, peak_rss_bytes: 50e6, spent: null });
-    await flush();
-    expect(await store.get(task.task_id)).toMatchObject({ status: 'completed', result: { ok: true }, progress: 100, progress_info: { step: 9 } });
+    expect(await store.get(task.task_id)).toMatchObject({ ...recorded, progress_info: { step: 4 } });
   });
 
   it('does not count paused time against the timeout', async () => {
